@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/** The `flags` executable: the one place that provides Node layers and touches the process. */
+import * as ValidationError from "@effect/cli/ValidationError"
+import type { Teardown } from "@effect/platform/Runtime"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import { run } from "./Cli.js"
+import { ExitCode, exitCodeOf } from "./ExitCode.js"
+
+let signal: "SIGINT" | "SIGTERM" | undefined
+process.once("SIGINT", () => {
+  signal ??= "SIGINT"
+})
+process.once("SIGTERM", () => {
+  signal ??= "SIGTERM"
+})
+
+// Effect's default teardown exits 0 on interruption and 1 on any failure; ours tells them apart.
+const teardown: Teardown = (exit, onExit) => {
+  if (Exit.isSuccess(exit)) return onExit(ExitCode.Ok)
+  if (Cause.isInterruptedOnly(exit.cause)) {
+    return onExit(signal === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted)
+  }
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) {
+    return onExit(
+      ValidationError.isValidationError(failure.value) ? ExitCode.Usage : exitCodeOf(failure.value)
+    )
+  }
+  onExit(ExitCode.Failure)
+}
+
+// Failures reach the user as one line: @effect/cli has already printed usage errors, domain errors
+// carry their own message, and a defect is reported without a stack trace unless FLAGS_DEBUG is set.
+const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>) =>
+  Effect.tapErrorCause(program, (cause) => {
+    if (Cause.isInterruptedOnly(cause)) return Effect.void
+    const failure = Cause.failureOption(cause)
+    if (Option.isSome(failure)) {
+      const error = failure.value
+      if (ValidationError.isValidationError(error)) return Effect.void
+      if (typeof error === "object" && error !== null && "reported" in error && error.reported === true) {
+        return Effect.void
+      }
+      return Console.error(`flags: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    return process.env.FLAGS_DEBUG
+      ? Console.error(Cause.pretty(cause))
+      : Console.error(`flags: internal error: ${Cause.squash(cause)}`)
+  })
+
+run(process.argv).pipe(
+  reportFailure,
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: true, teardown })
+)

@@ -1,0 +1,17 @@
+/** Helpers that turn bad option values into @effect/cli usage errors (exit code 2). */
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Effect from "effect/Effect"
+
+/** A usage error carrying `message`. */
+export const invalid = (message: string): ValidationError.ValidationError =>
+  ValidationError.invalidValue(HelpDoc.p(message))
+
+/** Keeps the option's values that satisfy `predicate`; any other value is a usage error. */
+export const refine =
+  <A>(predicate: (value: A) => boolean, describe: (value: A) => string) =>
+  (self: Options.Options<A>): Options.Options<A> =>
+    Options.mapEffect(self, (value) =>
+      predicate(value) ? Effect.succeed(value) : Effect.fail(invalid(describe(value)))
+    )
