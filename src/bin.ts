@@ -15,6 +15,8 @@ import { ExitCode, exitCodeOf } from "./ExitCode.js"
 let signal: "SIGINT" | "SIGTERM" | undefined
 process.once("SIGINT", () => {
   signal ??= "SIGINT"
+  // the terminal has echoed "^C" where the cursor was: wipe it, so the line ends up clean
+  if (process.stdout.isTTY) process.stdout.write("\r\u001b[K")
 })
 process.once("SIGTERM", () => {
   signal ??= "SIGTERM"

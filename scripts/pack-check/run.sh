@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Proves the package works as a dependency: `npm pack`, install the tarball into an empty project next
+# to its peers, type-check a small program against the installed types, run it, and run the bin.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+npm run -s build
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+peer() { node -p "require('$root/node_modules/$1/package.json').version"; }
+mkdir "$work/app" && cd "$work/app"
+cp "$root/scripts/pack-check/app.ts" "$root/scripts/pack-check/tsconfig.json" .
+echo '{ "name": "pack-check-app", "private": true, "type": "module" }' > package.json
+npm install --no-audit --no-fund --prefer-offline --loglevel=error "$work/$tarball" \
+  "effect@$(peer effect)" "@effect/platform@$(peer @effect/platform)" \
+  "@effect/platform-node@$(peer @effect/platform-node)" "@effect/cli@$(peer @effect/cli)" \
+  "typescript@$(peer typescript)" "@types/node@$(peer @types/node)"
+npx --no-install tsc -p .
+node app.js
+npx --no-install flags --version
+npx --no-install flags spin --seconds 0.2 --message packed
+echo "pack-check: ok ($tarball)"
