@@ -56,8 +56,24 @@ const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>) =>
       : Console.error(`flags: internal error: ${Cause.squash(cause)}`)
   })
 
+// @effect/cli styles help and errors with ANSI codes whatever the output is; strip them where they
+// would be garbage (a pipe, a file) or are unwanted (NO_COLOR, https://no-color.org).
+const ansi = /\u001b\[[0-9;?]*[A-Za-z]/g
+const plain = (args: ReadonlyArray<unknown>) =>
+  args.map((a) => (typeof a === "string" ? a.replace(ansi, "") : a))
+const colorless = (stream: NodeJS.WriteStream) => !stream.isTTY || (process.env.NO_COLOR ?? "") !== ""
+const withPlainText = <A, E, R>(program: Effect.Effect<A, E, R>) =>
+  Console.consoleWith((console) =>
+    Console.withConsole(program, {
+      ...console,
+      log: (...args) => console.log(...(colorless(process.stdout) ? plain(args) : args)),
+      error: (...args) => console.error(...(colorless(process.stderr) ? plain(args) : args))
+    })
+  )
+
 run(process.argv).pipe(
   reportFailure,
+  withPlainText,
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown })
 )
