@@ -58,7 +58,7 @@ const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>) =>
 
 // @effect/cli styles help and errors with ANSI codes whatever the output is; strip them where they
 // would be garbage (a pipe, a file) or are unwanted (NO_COLOR, https://no-color.org).
-const ansi = /\u001b\[[0-9;?]*[A-Za-z]/g
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g")
 const plain = (args: ReadonlyArray<unknown>) =>
   args.map((a) => (typeof a === "string" ? a.replace(ansi, "") : a))
 const colorless = (stream: NodeJS.WriteStream) => !stream.isTTY || (process.env.NO_COLOR ?? "") !== ""
