@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import { run } from "./Cli.js"
 import { ExitCode, exitCodeOf } from "./ExitCode.js"
 
+const subcommand = process.argv.slice(2).find((arg) => !arg.startsWith("-"))
 let signal: "SIGINT" | "SIGTERM" | undefined
 process.once("SIGINT", () => {
   signal ??= "SIGINT"
@@ -26,6 +27,8 @@ process.once("SIGTERM", () => {
 const teardown: Teardown = (exit, onExit) => {
   if (Exit.isSuccess(exit)) return onExit(ExitCode.Ok)
   if (Cause.isInterruptedOnly(exit.cause)) {
+    // a server's normal end is a signal; any other command was cut short
+    if (subcommand === "serve" && signal !== undefined) return onExit(ExitCode.Ok)
     return onExit(signal === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted)
   }
   const failure = Cause.failureOption(exit.cause)

@@ -1,0 +1,141 @@
+/**
+ * Where the flag server's files come from: the flags bundled with the `svg-country-flags` package, or
+ * a folder in Fluent Python's layout (`flags/xx/xx.gif` + `metadata.json`). Files are read through
+ * `FileSystem` once, on first request, and kept in memory.
+ */
+import { createRequire } from "node:module"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+
+/** A file the server can answer with. */
+export interface FlagFile {
+  readonly body: Uint8Array
+  readonly contentType: string
+}
+
+/** The files of one flag set. */
+export interface FlagStore {
+  /** Uppercase two-letter codes with a flag, sorted. */
+  readonly codes: ReadonlyArray<string>
+  /** The image extension served by default (`png` bundled, `gif` for the book's layout). */
+  readonly extension: string
+  /** The extensions the store has images in. */
+  readonly extensions: ReadonlyArray<string>
+  /** `{cc}.{ext}` or `metadata.json` of a lowercase code, if there is one. */
+  readonly file: (cc: string, name: string) => Effect.Effect<Option.Option<FlagFile>>
+}
+
+/** The flag data could not be opened. */
+export class FlagStoreError extends Data.TaggedError("FlagStoreError")<{
+  readonly source: string
+  readonly reason: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `cannot serve flags from ${this.source}: ${this.reason}`
+  }
+}
+
+const contentTypes: Record<string, string> = {
+  png: "image/png",
+  svg: "image/svg+xml",
+  gif: "image/gif",
+  json: "application/json"
+}
+const contentTypeOf = (name: string) =>
+  contentTypes[name.slice(name.lastIndexOf(".") + 1)] ?? "application/octet-stream"
+
+const metadataOf = (cc: string, country: string) =>
+  new TextEncoder().encode(JSON.stringify({ tld_cc: `.${cc}`, iso_cc: cc.toUpperCase(), country }))
+
+/** The flags of the `svg-country-flags` npm package: PNG (100 px wide) and SVG, with country names. */
+export const bundled: Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSystem | Path.Path> =
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const root = yield* Effect.try({
+      try: () => path.dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json")),
+      catch: (cause) =>
+        new FlagStoreError({ source: "svg-country-flags", reason: "package not installed", cause })
+    })
+    const names = yield* fs.readFileString(path.join(root, "countries.json")).pipe(
+      Effect.flatMap((text) => Effect.try(() => JSON.parse(text) as Record<string, string>)),
+      Effect.mapError(
+        (cause) => new FlagStoreError({ source: root, reason: "countries.json unreadable", cause })
+      )
+    )
+    const codes = Object.keys(names)
+      .filter((cc) => /^[A-Z]{2}$/.test(cc))
+      .sort()
+    const published = new Set(codes.map((cc) => cc.toLowerCase()))
+    const folders: Record<string, string> = { png: "png100px", svg: "svg" }
+    const read = yield* Effect.cachedFunction((key: string) => {
+      const [cc = "", ext = ""] = key.split(".")
+      const folder = folders[ext]
+      return folder === undefined
+        ? Effect.succeedNone
+        : fs.readFile(path.join(root, folder, `${cc}.${ext}`)).pipe(Effect.option)
+    })
+    return {
+      codes,
+      extension: "png",
+      extensions: ["png", "svg"],
+      file: (cc, name) => {
+        if (!published.has(cc)) return Effect.succeedNone
+        if (name === "metadata.json") {
+          const body = metadataOf(cc, names[cc.toUpperCase()] ?? cc.toUpperCase())
+          return Effect.succeedSome({ body, contentType: contentTypes.json ?? "" })
+        }
+        return read(name).pipe(Effect.map(Option.map((body) => ({ body, contentType: contentTypeOf(name) }))))
+      }
+    } satisfies FlagStore
+  })
+
+/**
+ * A folder in the book's layout: `DIR/flags/xx/…` or `DIR/xx/…`. Only `xx/xx.{ext}` and
+ * `xx/metadata.json` are ever read, and only when their real path (links resolved) stays inside.
+ */
+export const directory = (
+  dir: string
+): Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSystem | Path.Path> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const failure = (reason: string) => (cause: unknown) => new FlagStoreError({ source: dir, reason, cause })
+    const given = yield* fs.realPath(path.resolve(dir)).pipe(Effect.mapError(failure("no such folder")))
+    const nested = path.join(given, "flags")
+    const root = (yield* fs.exists(nested).pipe(Effect.orElseSucceed(() => false))) ? nested : given
+    const entries = yield* fs.readDirectory(root).pipe(Effect.mapError(failure("not a readable folder")))
+    const codes = entries
+      .filter((name) => /^[a-z]{2}$/.test(name))
+      .map((cc) => cc.toUpperCase())
+      .sort()
+    const extensionCounts = new Map<string, number>()
+    for (const cc of codes.slice(0, 20).map((c) => c.toLowerCase())) {
+      const files = yield* fs.readDirectory(path.join(root, cc)).pipe(Effect.orElseSucceed(() => []))
+      for (const file of files) {
+        const match = /^[a-z]{2}\.([a-z0-9]+)$/.exec(file)
+        if (match?.[1]) extensionCounts.set(match[1], (extensionCounts.get(match[1]) ?? 0) + 1)
+      }
+    }
+    const extensions = [...extensionCounts.entries()].sort((a, b) => b[1] - a[1]).map(([ext]) => ext)
+    const inside = (file: string) => file.startsWith(`${root}${path.sep}`)
+    const read = yield* Effect.cachedFunction((relative: string) =>
+      fs.realPath(path.join(root, relative)).pipe(
+        Effect.flatMap((real) => (inside(real) ? Effect.asSome(fs.readFile(real)) : Effect.succeedNone)),
+        Effect.orElseSucceed(() => Option.none<Uint8Array>())
+      )
+    )
+    return {
+      codes,
+      extension: extensions[0] ?? "gif",
+      extensions,
+      file: (cc, name) =>
+        read(`${cc}/${name}`).pipe(
+          Effect.map(Option.map((body) => ({ body, contentType: contentTypeOf(name) })))
+        )
+    } satisfies FlagStore
+  })
