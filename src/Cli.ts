@@ -1,5 +1,8 @@
 /** The `flags` command line: descriptions of the commands only; `bin.ts` runs it. */
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Usage from "@effect/cli/Usage"
+import { downloadCommand } from "./cli/DownloadCommand.js"
 import { serveCommand } from "./cli/ServeCommand.js"
 import { spinCommand } from "./cli/SpinCommand.js"
 import { version } from "./Version.js"
@@ -9,8 +12,21 @@ export const rootCommand = Command.make("flags").pipe(
   Command.withDescription(
     "Fluent Python's concurrency examples with Effect: a spinner, a flag downloader and a flag server."
   ),
-  Command.withSubcommands([spinCommand, serveCommand])
+  Command.withSubcommands([downloadCommand, serveCommand, spinCommand])
 )
+
+const usages: Record<string, Usage.Usage> = {
+  download: Command.getUsage(downloadCommand),
+  serve: Command.getUsage(serveCommand),
+  spin: Command.getUsage(spinCommand)
+}
+
+/** The usage line of a subcommand (or of `flags`), as shown after a usage error. */
+export const usage = (subcommand: string | undefined): string => {
+  const command = subcommand === undefined ? undefined : usages[subcommand]
+  const line = HelpDoc.toAnsiText(Usage.getHelp(command ?? Command.getUsage(rootCommand))).trim()
+  return `Usage: ${command === undefined ? line : `flags ${line}`}\nRun 'flags${command === undefined ? "" : ` ${subcommand}`} --help' for the options.`
+}
 
 /** Runs the CLI with an argv as `process.argv` has it (the first two entries are skipped). */
 export const run = Command.run(rootCommand, { name: "flags", version })

@@ -2,15 +2,19 @@
 /** The `flags` executable: the one place that provides Node layers and touches the process. */
 import * as ValidationError from "@effect/cli/ValidationError"
 import type { Teardown } from "@effect/platform/Runtime"
+import * as Terminal from "@effect/platform/Terminal"
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { run } from "./Cli.js"
+import { run, usage } from "./Cli.js"
 import { ExitCode, exitCodeOf } from "./ExitCode.js"
+import { ProgressTerminal } from "./Progress.js"
 
 const subcommand = process.argv.slice(2).find((arg) => !arg.startsWith("-"))
 let signal: "SIGINT" | "SIGTERM" | undefined
@@ -48,7 +52,10 @@ const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>) =>
     const failure = Cause.failureOption(cause)
     if (Option.isSome(failure)) {
       const error = failure.value
-      if (ValidationError.isValidationError(error)) return Effect.void
+      if (ValidationError.isValidationError(error)) {
+        // @effect/cli printed the error; help and version requests are not errors
+        return ValidationError.isHelpRequested(error) ? Effect.void : Console.error(usage(subcommand))
+      }
       if (typeof error === "object" && error !== null && "reported" in error && error.reported === true) {
         return Effect.void
       }
@@ -74,9 +81,25 @@ const withPlainText = <A, E, R>(program: Effect.Effect<A, E, R>) =>
     })
   )
 
+// Progress goes to stderr so stdout keeps the reports: a Terminal over process.stderr.
+const stderrTerminal = Layer.succeed(
+  ProgressTerminal,
+  Terminal.Terminal.of({
+    columns: Effect.sync(() => process.stderr.columns ?? 80),
+    rows: Effect.sync(() => process.stderr.rows ?? 24),
+    isTTY: Effect.sync(() => process.stderr.isTTY === true),
+    readInput: Effect.dieMessage("stderr has no input"),
+    readLine: Effect.dieMessage("stderr has no input"),
+    display: (text) =>
+      Effect.async((resume) => {
+        process.stderr.write(text, () => resume(Effect.void))
+      })
+  })
+)
+
 run(process.argv).pipe(
   reportFailure,
   withPlainText,
-  Effect.provide(NodeContext.layer),
+  Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici, stderrTerminal)),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown })
 )

@@ -1,0 +1,89 @@
+/** Why a flag was not downloaded: one tagged error per kind, each wrapped per code in `FetchError`. */
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+
+/** The server has no such flag (404): a NOT_FOUND status, not a failure of the run. */
+export class FlagNotFound extends Data.TaggedError("FlagNotFound")<{ readonly url: string }> {
+  override get message() {
+    return `not found: ${this.url}`
+  }
+}
+
+/** The server answered with a status other than 200 and 404. */
+export class HttpStatusError extends Data.TaggedError("HttpStatusError")<{
+  readonly url: string
+  readonly status: number
+  readonly reason: string
+  /** Seconds the server asked to wait (`Retry-After`), if it did. */
+  readonly retryAfter: Duration.Duration | undefined
+}> {
+  override get message() {
+    return `HTTP error ${this.status} - ${this.reason}`
+  }
+}
+
+/** No complete answer within the timeout. */
+export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
+  readonly url: string
+  readonly timeout: Duration.Duration
+}> {
+  override get message() {
+    return `timed out after ${Duration.toMillis(this.timeout) / 1000}s`
+  }
+}
+
+/** The connection failed: refused, reset, closed mid-body, a refused redirect. */
+export class TransportError extends Data.TaggedError("TransportError")<{
+  readonly url: string
+  readonly reason: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return this.reason
+  }
+}
+
+/** The body is larger than the cap. */
+export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
+  readonly url: string
+  readonly limit: number
+}> {
+  override get message() {
+    return `body larger than ${this.limit} bytes`
+  }
+}
+
+/** `metadata.json` is not JSON, or has no usable `country`. */
+export class BadMetadata extends Data.TaggedError("BadMetadata")<{
+  readonly url: string
+  readonly reason: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `bad metadata: ${this.reason}`
+  }
+}
+
+/** The image could not be written to the destination. */
+export class SaveError extends Data.TaggedError("SaveError")<{
+  readonly path: string
+  readonly cause: unknown
+}> {
+  override get message() {
+    const detail = (this.cause as { message?: unknown } | undefined)?.message
+    return `cannot save ${this.path}${typeof detail === "string" ? `: ${detail}` : ""}`
+  }
+}
+
+/** Any reason a request for a flag failed. */
+export type RequestError = FlagNotFound | HttpStatusError | RequestTimeout | TransportError | BodyTooLarge
+
+/** Why one code's download failed, as the book's `FetchError(cc)`, with the original as `cause`. */
+export class FetchError extends Data.TaggedError("FetchError")<{
+  readonly cc: string
+  readonly cause: RequestError | BadMetadata | SaveError
+}> {
+  override get message() {
+    return `${this.cc} ${this.cause._tag === "FlagNotFound" ? "" : "error: "}${this.cause.message}`
+  }
+}

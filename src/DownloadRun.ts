@@ -1,0 +1,157 @@
+/** A whole `flags download` run: pick the server and codes, report, download with progress, report. */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Path from "@effect/platform/Path"
+import * as Terminal from "@effect/platform/Terminal"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as CountryCodes from "./CountryCodes.js"
+import { downloadMany, type Outcome, type Summary, summarize } from "./Downloader.js"
+import { type DestinationError, prepareDestination } from "./FlagFiles.js"
+import * as FlagServer from "./FlagServer.js"
+import type { FlagStoreError } from "./FlagStore.js"
+import * as Progress from "./Progress.js"
+import { finalReport, initialReport, jsonReport, outcomeLine } from "./Report.js"
+import type { FaultOptions } from "./ServerFaults.js"
+
+/** The book's servers by label; EMBEDDED is the bundled server started for the run. */
+export const serverLabels: Readonly<Record<string, string>> = {
+  LOCAL: "http://localhost:8000/flags",
+  DELAY: "http://localhost:8001/flags",
+  ERROR: "http://localhost:8002/flags",
+  REMOTE: "https://www.fluentpython.com/data/flags"
+}
+
+/** True for a label (any case) or an http(s) URL. */
+export const isServer = (server: string): boolean =>
+  server.toUpperCase() === "EMBEDDED" ||
+  server.toUpperCase() in serverLabels ||
+  /^https?:\/\/[^/\s]+/i.test(server)
+
+/** Everything `flags download` was asked. */
+export interface DownloadRunOptions {
+  readonly args: ReadonlyArray<string>
+  readonly all: boolean
+  readonly every: boolean
+  readonly limit: number | undefined
+  readonly maxReq: number
+  readonly server: string
+  readonly extension: string | undefined
+  readonly dest: string
+  readonly verbose: boolean
+  readonly names: boolean
+  readonly timeoutSeconds: number
+  readonly retries: number
+  readonly json: boolean
+  /** Faults of the EMBEDDED server. */
+  readonly faults: FaultOptions & { readonly seed?: number | undefined }
+}
+
+/** Some downloads ended in ERROR; the report has been printed. */
+export class DownloadsFailed extends Data.TaggedError("DownloadsFailed")<{ readonly errors: number }> {
+  readonly exitCode = 1
+  readonly reported = true
+  override get message() {
+    return `${this.errors} download${this.errors === 1 ? "" : "s"} failed`
+  }
+}
+
+/** The largest concurrency announced and used. */
+export const maxConcurrency = 1000
+
+/** Runs `flags download`: reports on stdout, progress on `ProgressTerminal`. */
+export const runDownload = (
+  options: DownloadRunOptions
+): Effect.Effect<
+  Summary,
+  | DownloadsFailed
+  | DestinationError
+  | FlagServer.FlagServerError
+  | FlagStoreError
+  | CountryCodes.InvalidCodeArgument,
+  Terminal.Terminal | Progress.ProgressTerminal | HttpClient.HttpClient | FileSystem.FileSystem | Path.Path
+> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const terminal = yield* Terminal.Terminal
+      const progressTerminal = yield* Progress.ProgressTerminal
+      const label = options.server.toUpperCase()
+      const embedded =
+        label === "EMBEDDED"
+          ? yield* FlagServer.make({ ...options.faults, host: "127.0.0.1", port: 0 })
+          : undefined
+      const baseUrl = embedded?.baseUrl ?? serverLabels[label] ?? options.server.replace(/\/+$/, "")
+      const shownLabel = embedded !== undefined || label in serverLabels ? label : "CUSTOM"
+      const extension = options.extension ?? embedded?.extension ?? "gif"
+      const codes = yield* Either.match(
+        CountryCodes.select({
+          args: options.args,
+          all: options.all,
+          every: options.every,
+          limit: options.limit,
+          published: embedded?.codes
+        }),
+        { onLeft: Effect.fail, onRight: Effect.succeed }
+      )
+      const concurrency = Math.max(1, Math.min(options.maxReq, maxConcurrency, codes.length))
+
+      // with --json, stdout carries the JSON alone
+      const say = (line: string) =>
+        Effect.ignore((options.json ? progressTerminal : terminal).display(`${line}\n`))
+      for (const line of initialReport(codes, concurrency, shownLabel, baseUrl)) yield* say(line)
+      yield* prepareDestination(options.dest)
+
+      const finished: Array<Outcome> = []
+      const started = yield* Clock.currentTimeMillis
+      const report = (summary: Summary) =>
+        options.json
+          ? Effect.ignore(
+              terminal.display(
+                `${jsonReport(summary, { server: baseUrl, extension, dest: options.dest, concurrency })}\n`
+              )
+            )
+          : Effect.forEach(finalReport(summary), say, { discard: true })
+      const partialReport = Effect.gen(function* () {
+        const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
+        yield* report(summarize(finished, elapsed))
+      })
+
+      const summary = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const bar = options.verbose ? undefined : yield* Progress.make(codes.length)
+          return yield* downloadMany(
+            codes,
+            {
+              baseUrl,
+              extension,
+              dest: options.dest,
+              names: options.names,
+              timeout: Duration.millis(Math.round(options.timeoutSeconds * 1000)),
+              retries: options.retries,
+              maxBytes: 10 * 1024 * 1024
+            },
+            {
+              concurrency,
+              onOutcome: (outcome) =>
+                Effect.zipRight(
+                  Effect.sync(() => finished.push(outcome)),
+                  bar === undefined ? say(outcomeLine(outcome)) : bar.advance
+                )
+            }
+          )
+        })
+      ).pipe(Effect.onInterrupt(() => partialReport))
+
+      yield* report(summary)
+      const failures = summary.outcomes.filter((o) => o.status === "ERROR")
+      const reasons = new Set(failures.map((o) => o.error?.cause.message))
+      if (failures.length > 1 && failures.length === codes.length && reasons.size === 1) {
+        yield* Effect.ignore(progressTerminal.display(`flags: every download failed: ${[...reasons][0]}\n`))
+      }
+      if (summary.error > 0) return yield* new DownloadsFailed({ errors: summary.error })
+      return summary
+    })
+  )

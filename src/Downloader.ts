@@ -1,0 +1,133 @@
+/**
+ * Fluent Python's `flags2_asyncio.py` / `flags3_asyncio.py` as Effect programs: download one flag,
+ * or many with bounded concurrency, into a folder, each outcome a status with its typed error.
+ */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Path from "@effect/platform/Path"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import { BadMetadata, FetchError } from "./DownloadErrors.js"
+import * as FlagClient from "./FlagClient.js"
+import { fileNameFor, saveFile } from "./FlagFiles.js"
+
+/** Where to download from and to. */
+export interface DownloadConfig extends FlagClient.RequestOptions {
+  /** The flags' base URL, e.g. `http://127.0.0.1:8000/flags`. */
+  readonly baseUrl: string
+  /** Image extension: `gif`, `png`, `svg`. */
+  readonly extension: string
+  /** Destination folder (must exist: see `FlagFiles.prepareDestination`). */
+  readonly dest: string
+  /** flags3: also fetch `metadata.json` and name files by country (`Brazil-BR.png`). */
+  readonly names: boolean
+}
+
+/** The book's `DownloadStatus`. */
+export type DownloadStatus = "OK" | "NOT_FOUND" | "ERROR"
+
+/** How one code's download ended. */
+export interface Outcome {
+  readonly cc: string
+  readonly status: DownloadStatus
+  /** The saved file's name (inside dest), when OK. */
+  readonly file?: string | undefined
+  /** Why not, when NOT_FOUND or ERROR. */
+  readonly error?: FetchError | undefined
+}
+
+/** Counts per status, each code's outcome, and how long it all took. */
+export interface Summary {
+  readonly ok: number
+  readonly notFound: number
+  readonly error: number
+  readonly outcomes: ReadonlyArray<Outcome>
+  readonly elapsed: Duration.Duration
+}
+
+const Metadata = Schema.parseJson(Schema.Struct({ country: Schema.String.pipe(Schema.minLength(1)) }))
+const decodeMetadata = Schema.decodeUnknownEither(Metadata)
+
+const urlFor = (config: DownloadConfig, cc: string, file: string) =>
+  `${config.baseUrl.replace(/\/+$/, "")}/${cc.toLowerCase()}/${file}`
+
+const countryOf = (config: DownloadConfig, cc: string) => {
+  const url = urlFor(config, cc, "metadata.json")
+  return FlagClient.get(url, { ...config, maxBytes: Math.min(config.maxBytes, 64 * 1024) }).pipe(
+    Effect.flatMap((body) =>
+      Either.match(decodeMetadata(new TextDecoder().decode(body)), {
+        onLeft: (cause) =>
+          Effect.fail(new BadMetadata({ url, reason: "not JSON with a country name", cause })),
+        onRight: (metadata) => Effect.succeed(metadata.country)
+      })
+    )
+  )
+}
+
+/** Downloads one flag and saves it; never fails: a failure is an outcome with its error. */
+export const downloadOne = Effect.fn("Downloader.downloadOne")(function* (
+  cc: string,
+  config: DownloadConfig
+) {
+  yield* Effect.annotateCurrentSpan("cc", cc)
+  const code = cc.toUpperCase()
+  const image = urlFor(config, code, `${code.toLowerCase()}.${config.extension}`)
+  return yield* Effect.gen(function* () {
+    const country = config.names ? yield* countryOf(config, code) : undefined
+    const body = yield* FlagClient.get(image, config)
+    const file = fileNameFor(code, config.extension, country)
+    yield* saveFile(config.dest, file, body)
+    return { cc: code, status: "OK", file } satisfies Outcome
+  }).pipe(
+    Effect.catchAll((cause) =>
+      Effect.succeed<Outcome>({
+        cc: code,
+        status: cause._tag === "FlagNotFound" ? "NOT_FOUND" : "ERROR",
+        error: new FetchError({ cc: code, cause })
+      })
+    )
+  )
+})
+
+/** Options of `downloadMany`. */
+export interface DownloadManyOptions {
+  /** Requests at once (with `names`, each code's two requests share one slot). */
+  readonly concurrency: number
+  /** Called as each download ends, e.g. to draw progress. */
+  readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
+}
+
+/** Downloads every code with bounded concurrency and counts the outcomes. */
+export const downloadMany = (
+  codes: ReadonlyArray<string>,
+  config: DownloadConfig,
+  options: DownloadManyOptions
+): Effect.Effect<Summary, never, HttpClient.HttpClient | FileSystem.FileSystem | Path.Path> =>
+  Effect.gen(function* () {
+    const started = yield* Clock.currentTimeMillis
+    const onOutcome = options.onOutcome
+    const outcomes = yield* Effect.forEach(
+      codes,
+      (cc) =>
+        onOutcome === undefined ? downloadOne(cc, config) : Effect.tap(downloadOne(cc, config), onOutcome),
+      { concurrency: Math.max(1, options.concurrency) }
+    )
+    const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
+    return summarize(outcomes, elapsed)
+  })
+
+/** Counts outcomes by status. */
+export const summarize = (outcomes: ReadonlyArray<Outcome>, elapsed: Duration.Duration): Summary => {
+  let ok = 0
+  let notFound = 0
+  let error = 0
+  for (const outcome of outcomes) {
+    if (outcome.status === "OK") ok++
+    else if (outcome.status === "NOT_FOUND") notFound++
+    else error++
+  }
+  return { ok, notFound, error, outcomes, elapsed }
+}

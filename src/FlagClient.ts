@@ -1,0 +1,184 @@
+/** One HTTP GET for a flag or its metadata: bytes, or a typed error saying why not. */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import {
+  BodyTooLarge,
+  FlagNotFound,
+  HttpStatusError,
+  type RequestError,
+  RequestTimeout,
+  TransportError
+} from "./DownloadErrors.js"
+
+/** How requests are made. */
+export interface RequestOptions {
+  /** Per request, retries excluded (the book's 3.1 s). */
+  readonly timeout: Duration.Duration
+  /** Attempts after the first for transient failures (timeouts, broken transfers, 429, 5xx). */
+  readonly retries: number
+  /** Largest body accepted, in bytes. */
+  readonly maxBytes: number
+}
+
+/** The defaults: the book's timeout, no retries, 10 MB bodies. */
+export const defaultRequestOptions: RequestOptions = {
+  timeout: Duration.millis(3100),
+  retries: 0,
+  maxBytes: 10 * 1024 * 1024
+}
+
+const maxRedirects = 5
+
+const reasons: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  408: "Request Timeout",
+  410: "Gone",
+  418: "I'm a Teapot",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+const describeTransport = (cause: unknown): string => {
+  const seen = new Set<unknown>()
+  let current = cause
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    seen.add(current)
+    const code = (current as { code?: unknown }).code
+    if (code === "ECONNREFUSED") return "connection refused"
+    if (code === "ECONNRESET") return "connection reset"
+    if (code === "UND_ERR_SOCKET" || code === "ECONNABORTED") return "connection closed mid-transfer"
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found"
+    if (code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") {
+      return "body shorter than its Content-Length"
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return cause instanceof Error ? cause.message : "transfer failed"
+}
+
+const transport = (url: string) => (error: HttpClientError.HttpClientError) =>
+  new TransportError({ url, reason: describeTransport(error.cause ?? error), cause: error })
+
+/** Retry-After in seconds or as an HTTP date, measured against Effect's clock. */
+const retryAfterOf = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.gen(function* () {
+    const header = response.headers["retry-after"]
+    if (header === undefined) return undefined
+    if (/^\d+$/.test(header.trim())) return Duration.seconds(Number(header))
+    const at = Date.parse(header)
+    if (Number.isNaN(at)) return undefined
+    return Duration.millis(Math.max(0, at - (yield* Clock.currentTimeMillis)))
+  })
+
+const readBody = (url: string, response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
+  const declared = Number(response.headers["content-length"])
+  if (declared > maxBytes) return Effect.fail(new BodyTooLarge({ url, limit: maxBytes }))
+  if (Number.isFinite(declared) && response.headers["content-length"] !== undefined) {
+    return Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
+      Effect.mapError(transport(url))
+    )
+  }
+  // no length announced (chunked): count as it comes, and stop at the cap
+  return response.stream.pipe(
+    Stream.mapError(transport(url)),
+    Stream.runFoldEffect({ size: 0, chunks: [] as Array<Uint8Array> }, (acc, chunk) =>
+      acc.size + chunk.length > maxBytes
+        ? Effect.fail(new BodyTooLarge({ url, limit: maxBytes }))
+        : Effect.succeed({ size: acc.size + chunk.length, chunks: [...acc.chunks, chunk] })
+    ),
+    Effect.map(({ size, chunks }) => {
+      const body = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        body.set(chunk, offset)
+        offset += chunk.length
+      }
+      return body
+    })
+  )
+}
+
+const isSameOrigin = (from: URL, to: URL) => from.protocol === to.protocol && from.host === to.host
+
+const attempt = (url: string, options: RequestOptions) =>
+  Effect.gen(function* () {
+    const client = yield* HttpClient.HttpClient
+    let current = new URL(url)
+    for (let redirects = 0; ; redirects++) {
+      const response = yield* client.get(current).pipe(Effect.mapError(transport(url)))
+      const location = response.headers.location
+      if (response.status >= 300 && response.status < 400 && location !== undefined) {
+        if (redirects >= maxRedirects) return yield* new TransportError({ url, reason: "too many redirects" })
+        const next = new URL(location, current)
+        if (!isSameOrigin(current, next)) {
+          return yield* new TransportError({
+            url,
+            reason: `redirect to another origin refused: ${next.origin}`
+          })
+        }
+        current = next
+        continue
+      }
+      if (response.status === 200) return yield* readBody(url, response, options.maxBytes)
+      if (response.status === 404) return yield* new FlagNotFound({ url })
+      return yield* new HttpStatusError({
+        url,
+        status: response.status,
+        reason: reasons[response.status] ?? "Unexpected Status",
+        retryAfter: yield* retryAfterOf(response)
+      })
+    }
+  }).pipe(
+    Effect.scoped,
+    Effect.timeoutFail({
+      duration: options.timeout,
+      onTimeout: () => new RequestTimeout({ url, timeout: options.timeout })
+    })
+  )
+
+/** Failures worth another try: the server or the network may answer differently next time. */
+export const isTransient = (error: RequestError): boolean => {
+  switch (error._tag) {
+    case "RequestTimeout":
+    case "TransportError":
+      return true
+    case "HttpStatusError":
+      return error.status === 408 || error.status === 429 || error.status >= 500
+    default:
+      return false
+  }
+}
+
+/** Exponential backoff with jitter, never shorter than the server's `Retry-After`. */
+export const retrySchedule = (retries: number) =>
+  Schedule.exponential("200 millis").pipe(
+    Schedule.jittered,
+    Schedule.intersect(Schedule.recurs(retries)),
+    Schedule.intersect(
+      Schedule.identity<RequestError>().pipe(
+        Schedule.addDelay((error) =>
+          error._tag === "HttpStatusError" && error.retryAfter !== undefined
+            ? error.retryAfter
+            : Duration.zero
+        )
+      )
+    ),
+    Schedule.whileInput(isTransient)
+  )
+
+/** GETs `url`: the body of a 200, or why not. Redirects are followed within the same origin only. */
+export const get = (url: string, options: RequestOptions = defaultRequestOptions) =>
+  options.retries > 0
+    ? Effect.retry(attempt(url, options), retrySchedule(options.retries))
+    : attempt(url, options)

@@ -1,0 +1,67 @@
+/** Saving flags: file names that stay inside the destination, and writes that are never partial. */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import { SaveError } from "./DownloadErrors.js"
+
+/** The destination cannot take files. */
+export class DestinationError extends Data.TaggedError("DestinationError")<{
+  readonly dest: string
+  readonly reason: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `cannot write to ${this.dest}: ${this.reason}`
+  }
+}
+
+/** Makes a country name safe as part of a file name: no separators, dots, controls or length tricks. */
+export const safeName = (country: string): string =>
+  country
+    .normalize("NFC")
+    .replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .replace(/[/\\:*?"<>|]/g, "_")
+    .replace(/\s+/g, "_")
+    .replace(/\.{2,}/g, "_")
+    .replace(/^[._-]+/, "")
+    .slice(0, 80)
+    .replace(/[._-]+$/, "")
+
+/** `BR.png`, or with a country name (flags3) `Brazil-BR.png`: the code keeps every name unique. */
+export const fileNameFor = (cc: string, extension: string, country?: string): string => {
+  const name = country === undefined ? "" : safeName(country)
+  return name === "" ? `${cc}.${extension}` : `${name}-${cc}.${extension}`
+}
+
+/** Creates dest if missing and proves it takes files, before any download starts. */
+export const prepareDestination = (dest: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const fail = (reason: string) => (cause: unknown) => new DestinationError({ dest, reason, cause })
+    yield* fs.makeDirectory(dest, { recursive: true }).pipe(Effect.mapError(fail("cannot create the folder")))
+    const info = yield* fs.stat(dest).pipe(Effect.mapError(fail("cannot read the folder")))
+    if (info.type !== "Directory") return yield* new DestinationError({ dest, reason: "not a folder" })
+    const probe = path.join(dest, `.flags-probe-${yield* Random.nextInt}`)
+    yield* fs.writeFile(probe, new Uint8Array()).pipe(Effect.mapError(fail("not writable")))
+    yield* fs.remove(probe).pipe(Effect.ignore)
+  })
+
+/**
+ * Writes `body` to `dest/file` through a temporary file renamed into place: an error or an
+ * interruption leaves the old file (if any) and no partial one; the temporary file is removed.
+ */
+export const saveFile = (dest: string, file: string, body: Uint8Array) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const target = path.join(dest, file)
+    const temporary = path.join(dest, `.${file}.${(yield* Random.nextInt).toString(36)}.part`)
+    yield* Effect.acquireUseRelease(
+      Effect.succeed(temporary),
+      (temp) => Effect.zipRight(fs.writeFile(temp, body), fs.rename(temp, target)),
+      (temp, exit) => (exit._tag === "Success" ? Effect.void : Effect.ignore(fs.remove(temp)))
+    ).pipe(Effect.mapError((cause) => new SaveError({ path: target, cause })))
+  })

@@ -1,0 +1,129 @@
+/** `flags download`: the book's flags2/flags3 clients, with their options. */
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as CountryCodes from "../CountryCodes.js"
+import { isServer, runDownload } from "../DownloadRun.js"
+import { faultOptions } from "./ServerOptions.js"
+import { refine } from "./Validation.js"
+
+const codes = Args.text({ name: "CC" }).pipe(
+  Args.withDescription("Country codes (BR) or single letters (B: BA … BZ). Default: the 20 most populous."),
+  Args.repeated,
+  Args.mapEffect((args) =>
+    Either.match(CountryCodes.expand(args), {
+      onLeft: (error) => Effect.fail(HelpDoc.p(error.message)),
+      onRight: () => Effect.succeed(args)
+    })
+  )
+)
+
+const options = {
+  all: Options.boolean("all").pipe(
+    Options.withAlias("a"),
+    Options.withDescription("Every flag the server publishes (the book's 194 codes for its servers).")
+  ),
+  every: Options.boolean("every").pipe(
+    Options.withAlias("e"),
+    Options.withDescription("Every code AA … ZZ (676).")
+  ),
+  limit: Options.integer("limit").pipe(
+    Options.withAlias("l"),
+    Options.withDescription("Only the first N codes after sorting."),
+    refine(
+      (n) => n >= 1,
+      (n) => `--limit must be at least 1, got ${n}`
+    ),
+    Options.optional
+  ),
+  maxReq: Options.integer("max-req").pipe(
+    Options.withAlias("m"),
+    Options.withAlias("max_req"),
+    Options.withDescription("Concurrent requests, at most 1000 (env FLAGS_MAX_REQ)."),
+    refine(
+      (n) => n >= 1 && n <= 1000,
+      (n) => `--max-req must be between 1 and 1000, got ${n}`
+    ),
+    Options.withFallbackConfig(Config.integer("FLAGS_MAX_REQ")),
+    Options.withDefault(5)
+  ),
+  server: Options.text("server").pipe(
+    Options.withAlias("s"),
+    Options.withDescription(
+      "EMBEDDED (the bundled flag server, in-process), LOCAL, DELAY, ERROR, REMOTE, or an http(s) base URL (env FLAGS_SERVER)."
+    ),
+    Options.withFallbackConfig(Config.string("FLAGS_SERVER")),
+    Options.withDefault("EMBEDDED"),
+    refine(
+      isServer,
+      (s) => `--server must be EMBEDDED, LOCAL, DELAY, ERROR, REMOTE or an http(s) URL, got ${s}`
+    )
+  ),
+  ext: Options.choice("ext", ["gif", "png", "svg"]).pipe(
+    Options.withDescription(
+      "Image extension (default: gif for the book's servers, the embedded server's own format)."
+    ),
+    Options.optional
+  ),
+  dest: Options.text("dest").pipe(
+    Options.withAlias("d"),
+    Options.withDescription("Folder for the flags (created if missing)."),
+    Options.withDefault("downloaded")
+  ),
+  verbose: Options.boolean("verbose").pipe(
+    Options.withAlias("v"),
+    Options.withDescription("One line per code instead of the progress bar.")
+  ),
+  names: Options.boolean("names").pipe(
+    Options.withDescription("flags3: fetch metadata.json too and name files by country (Brazil-BR.png).")
+  ),
+  timeout: Options.float("timeout").pipe(
+    Options.withDescription("Seconds per request."),
+    refine(
+      (s) => s > 0 && s <= 3600,
+      (s) => `--timeout must be between 0 and 3600 seconds, got ${s}`
+    ),
+    Options.withDefault(3.1)
+  ),
+  retries: Options.integer("retries").pipe(
+    Options.withDescription(
+      "Retries of transient failures (exponential backoff with jitter, honours Retry-After)."
+    ),
+    refine(
+      (n) => n >= 0 && n <= 20,
+      (n) => `--retries must be between 0 and 20, got ${n}`
+    ),
+    Options.withDefault(0)
+  ),
+  json: Options.boolean("json").pipe(
+    Options.withDescription("A JSON final report on stdout instead of the text one.")
+  ),
+  faults: faultOptions
+}
+
+/** The `download` subcommand. */
+export const downloadCommand = Command.make("download", { codes, ...options }, (args) =>
+  runDownload({
+    args: args.codes,
+    all: args.all,
+    every: args.every,
+    limit: Option.getOrUndefined(args.limit),
+    maxReq: args.maxReq,
+    server: args.server,
+    extension: Option.getOrUndefined(args.ext),
+    dest: args.dest,
+    verbose: args.verbose,
+    names: args.names,
+    timeoutSeconds: args.timeout,
+    retries: args.retries,
+    json: args.json,
+    faults: args.faults
+  })
+).pipe(
+  Command.withDescription("Download flags with bounded concurrency, as the book's flags2/flags3 clients do.")
+)
