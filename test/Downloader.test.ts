@@ -1,0 +1,223 @@
+import * as Path from "@effect/platform/Path"
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import { top20 } from "../src/CountryCodes.js"
+import { type DownloadConfig, downloadMany, downloadOne } from "../src/Downloader.js"
+import { defaultRequestOptions } from "../src/FlagClient.js"
+import { prepareDestination } from "../src/FlagFiles.js"
+import * as MemoryFileSystem from "../test/fakes/MemoryFileSystem.js"
+import * as MemoryHttpClient from "../test/fakes/MemoryHttpClient.js"
+
+const config: DownloadConfig = {
+  ...defaultRequestOptions,
+  baseUrl: "http://flags.test/flags",
+  extension: "png",
+  dest: "/dest",
+  names: false
+}
+
+const withFakes = (
+  http: ReturnType<typeof MemoryHttpClient.make>,
+  files: ReturnType<typeof MemoryFileSystem.make> = MemoryFileSystem.make()
+) => Effect.provide(Layer.mergeAll(http.layer, files.layer, Path.layer))
+
+const codes = [...top20].sort()
+
+describe("downloadMany", () => {
+  it.effect("20 codes at concurrency 5 with a 1 s delay take exactly 4 s, never more than 5 in flight", () => {
+    const http = MemoryHttpClient.flagSite(codes, { delay: "1 second" })
+    const files = MemoryFileSystem.make()
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(downloadMany(codes, config, { concurrency: 5 }))
+      yield* TestClock.adjust("3999 millis")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+      yield* TestClock.adjust("1 millis")
+      const summary = yield* Fiber.join(fiber)
+      assert.strictEqual(summary.ok, 20)
+      assert.strictEqual(Duration.toMillis(summary.elapsed), 4000)
+      assert.strictEqual(http.stats.maxInFlight, 5)
+      assert.deepStrictEqual([...files.state.files.keys()].sort(), codes.map((cc) => `/dest/${cc}.png`))
+      assert.strictEqual(new TextDecoder().decode(files.state.files.get("/dest/BR.png")), "flag-BR")
+    }).pipe(withFakes(http, files))
+  })
+
+  it.effect("one at a time, 20 codes take 20 s", () => {
+    const http = MemoryHttpClient.flagSite(codes, { delay: "1 second" })
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(downloadMany(codes, config, { concurrency: 1 }))
+      yield* TestClock.adjust("19999 millis")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual((yield* Fiber.join(fiber)).ok, 20)
+      assert.strictEqual(http.stats.maxInFlight, 1)
+    }).pipe(withFakes(http))
+  })
+
+  it.effect("counts come from the outcomes: OK, NOT_FOUND and ERROR", () => {
+    const http = MemoryHttpClient.make((url) =>
+      url.pathname.includes("/br/")
+        ? { status: 200, body: "br" }
+        : url.pathname.includes("/xx/")
+          ? { status: 418 }
+          : { status: 404 }
+    )
+    return Effect.gen(function* () {
+      const summary = yield* downloadMany(["BR", "XX", "ZZ", "QQ"], config, { concurrency: 4 })
+      assert.deepStrictEqual([summary.ok, summary.notFound, summary.error], [1, 2, 1])
+      const teapot = summary.outcomes.find((o) => o.cc === "XX")
+      assert.strictEqual(teapot?.error?._tag, "FetchError")
+      assert.strictEqual(teapot?.error?.cause._tag, "HttpStatusError")
+      assert.strictEqual(teapot?.error?.message, "XX error: HTTP error 418 - I'm a Teapot")
+      assert.strictEqual(
+        summary.outcomes.find((o) => o.cc === "ZZ")?.error?.message,
+        "ZZ not found: http://flags.test/flags/zz/zz.png"
+      )
+    }).pipe(withFakes(http))
+  })
+})
+
+describe("downloadOne", () => {
+  it.effect("a timeout fires at 3.1 s", () => {
+    const http = MemoryHttpClient.make(() => ({ status: 200, body: "late", delay: "10 seconds" }))
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(downloadOne("BR", config))
+      yield* TestClock.adjust("3099 millis")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+      yield* TestClock.adjust("1 millis")
+      const outcome = yield* Fiber.join(fiber)
+      assert.strictEqual(outcome.status, "ERROR")
+      assert.strictEqual(outcome.error?.message, "BR error: timed out after 3.1s")
+    }).pipe(withFakes(http))
+  })
+
+  it.effect("retries transient failures on schedule, honouring Retry-After", () => {
+    const http = MemoryHttpClient.make((_, attempt) =>
+      attempt < 2 ? { status: 503, headers: { "retry-after": "2" } } : { status: 200, body: "ok" }
+    )
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(downloadOne("BR", { ...config, retries: 3 }))
+      yield* TestClock.adjust("1999 millis")
+      assert.strictEqual(http.stats.requests.length, 1)
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual(http.stats.requests.length, 2)
+      yield* TestClock.adjust("1999 millis")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual((yield* Fiber.join(fiber)).status, "OK")
+      assert.strictEqual(http.stats.requests.length, 3)
+    }).pipe(withFakes(http))
+  })
+
+  it.effect("never retries a 404, and gives up after the last retry", () => {
+    const http = MemoryHttpClient.make((url) => (url.pathname.includes("/zz/") ? { status: 404 } : { status: 500 }))
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(
+        Effect.all([downloadOne("ZZ", { ...config, retries: 3 }), downloadOne("BR", { ...config, retries: 2 })])
+      )
+      yield* TestClock.adjust("1 minute")
+      const [missing, broken] = yield* Fiber.join(fiber)
+      assert.strictEqual(missing.status, "NOT_FOUND")
+      assert.strictEqual(broken.status, "ERROR")
+      assert.strictEqual(http.stats.requests.filter((u) => u.includes("/zz/")).length, 1)
+      assert.strictEqual(http.stats.requests.filter((u) => u.includes("/br/")).length, 3)
+    }).pipe(withFakes(http))
+  })
+
+  it.effect("a body over the cap is an error and nothing is written", () => {
+    const http = MemoryHttpClient.make(() => ({ status: 200, body: new Uint8Array(2048) }))
+    const files = MemoryFileSystem.make()
+    return Effect.gen(function* () {
+      const outcome = yield* downloadOne("BR", { ...config, maxBytes: 1024 })
+      assert.strictEqual(outcome.error?.cause._tag, "BodyTooLarge")
+      assert.strictEqual(files.state.files.size, 0)
+    }).pipe(withFakes(http, files))
+  })
+
+  it.effect("flags3 names: files named by country, hostile names kept inside dest and unique", () => {
+    const countries: Record<string, string> = {
+      BR: "Brazil",
+      CI: "Côte d'Ivoire",
+      XA: "../../x",
+      XB: "/etc/passwd",
+      XC: "..",
+      XD: "a/b",
+      XE: "C:\\x",
+      XF: "bell\u0007and\nnewline",
+      XG: "x".repeat(10_000),
+      XH: "Brazil"
+    }
+    const http = MemoryHttpClient.flagSite(Object.keys(countries), { countries })
+    const files = MemoryFileSystem.make()
+    return Effect.gen(function* () {
+      const summary = yield* downloadMany(Object.keys(countries), { ...config, names: true }, { concurrency: 3 })
+      assert.strictEqual(summary.ok, 10)
+      const names = [...files.state.files.keys()]
+      assert.strictEqual(new Set(names).size, 10)
+      for (const name of names) {
+        const file = name.slice("/dest/".length)
+        assert.match(file, /^[^/\\\u0000-\u001f]+$/, file)
+        assert.isFalse(file.startsWith("."), file)
+        assert.isBelow(file.length, 100)
+      }
+      assert.include(names, "/dest/Brazil-BR.png")
+      assert.include(names, "/dest/Côte_d'Ivoire-CI.png")
+      assert.include(names, "/dest/Brazil-XH.png")
+    }).pipe(withFakes(http, files))
+  })
+
+  it.effect("metadata that is not JSON, or has no country, is an error for that code", () => {
+    const http = MemoryHttpClient.make((url) =>
+      url.pathname.endsWith("metadata.json")
+        ? { status: 200, body: url.pathname.includes("/br/") ? "<html>" : '{"name": "x"}' }
+        : { status: 200, body: "img" }
+    )
+    return Effect.gen(function* () {
+      const summary = yield* downloadMany(["BR", "AR"], { ...config, names: true }, { concurrency: 2 })
+      assert.strictEqual(summary.error, 2)
+      assert.isTrue(summary.outcomes.every((o) => o.error?.cause._tag === "BadMetadata"))
+    }).pipe(withFakes(http))
+  })
+
+  it.effect("interruption stops every download and leaves no temporary file", () => {
+    const http = MemoryHttpClient.flagSite(codes, { delay: "100 millis" })
+    const files = MemoryFileSystem.make({ writeDelay: "1 second" })
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(downloadMany(codes, config, { concurrency: 5 }))
+      yield* TestClock.adjust("600 millis")
+      assert.isAbove(files.state.files.size, 0, "writes under way")
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual([...files.state.files.keys()], [])
+      assert.strictEqual(http.stats.inFlight, 0)
+    }).pipe(withFakes(http, files))
+  })
+
+  it.effect("a full disk fails that code, keeps finished files whole, and leaves no partial file", () => {
+    const http = MemoryHttpClient.flagSite(codes)
+    const files = MemoryFileSystem.make({ capacity: 7 * 3 + 3 })
+    return Effect.gen(function* () {
+      const summary = yield* downloadMany(codes.slice(0, 5), config, { concurrency: 1 })
+      assert.strictEqual(summary.ok, 3)
+      assert.strictEqual(summary.error, 2)
+      assert.strictEqual(summary.outcomes[3]?.error?.cause._tag, "SaveError")
+      const kept = [...files.state.files.entries()]
+      assert.strictEqual(kept.length, 3)
+      for (const [name, data] of kept) assert.strictEqual(new TextDecoder().decode(data), `flag-${name.slice(6, 8)}`)
+    }).pipe(withFakes(http, files))
+  })
+})
+
+describe("prepareDestination", () => {
+  it.effect("refuses a destination that is a file", () => {
+    const files = MemoryFileSystem.make()
+    files.state.files.set("/dest", new Uint8Array())
+    return Effect.gen(function* () {
+      const error = yield* Effect.flip(prepareDestination("/dest"))
+      assert.strictEqual(error._tag, "DestinationError")
+    }).pipe(withFakes(MemoryHttpClient.flagSite([]), files))
+  })
+})

@@ -1,0 +1,73 @@
+/** An in-memory `FileSystem` holding what the downloader writes; writes can be slowed or made to fail. */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as PlatformError from "@effect/platform/Error"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+export interface MemoryFiles {
+  readonly files: Map<string, Uint8Array>
+  readonly directories: Set<string>
+}
+
+const notFound = (method: string, path: string) =>
+  new PlatformError.SystemError({ module: "FileSystem", method, reason: "NotFound", pathOrDescriptor: path })
+
+export const make = (
+  options: {
+    readonly writeDelay?: Duration.DurationInput
+    /** Fails writes once this many bytes have been written in all (a full disk). */
+    readonly capacity?: number
+  } = {}
+) => {
+  const state: MemoryFiles = { files: new Map(), directories: new Set(["/"]) }
+  let written = 0
+  const fs = FileSystem.makeNoop({
+    makeDirectory: (path) =>
+      state.files.has(path)
+        ? Effect.fail(
+            new PlatformError.SystemError({
+              module: "FileSystem",
+              method: "makeDirectory",
+              reason: "AlreadyExists",
+              pathOrDescriptor: path
+            })
+          )
+        : Effect.sync(() => void state.directories.add(path.replace(/\/+$/, ""))),
+    stat: (path) =>
+      state.directories.has(path.replace(/\/+$/, ""))
+        ? Effect.succeed({ type: "Directory" } as FileSystem.File.Info)
+        : state.files.has(path)
+          ? Effect.succeed({ type: "File" } as FileSystem.File.Info)
+          : Effect.fail(notFound("stat", path)),
+    writeFile: (path, data) =>
+      Effect.gen(function* () {
+        // a write in progress is visible as a partial file, as on a real disk
+        state.files.set(path, data.subarray(0, Math.floor(data.length / 2)))
+        yield* Effect.sleep(options.writeDelay ?? Duration.zero)
+        if (options.capacity !== undefined && written + data.length > options.capacity) {
+          state.files.set(path, data.subarray(0, options.capacity - written))
+          written = options.capacity
+          return yield* new PlatformError.SystemError({
+            module: "FileSystem",
+            method: "writeFile",
+            reason: "Unknown",
+            pathOrDescriptor: path,
+            description: "ENOSPC: no space left on device"
+          })
+        }
+        written += data.length
+        state.files.set(path, data)
+      }),
+    rename: (from, to) =>
+      Effect.suspend(() => {
+        const data = state.files.get(from)
+        if (data === undefined) return Effect.fail(notFound("rename", from))
+        state.files.delete(from)
+        state.files.set(to, data)
+        return Effect.void
+      }),
+    remove: (path) => Effect.sync(() => void state.files.delete(path))
+  })
+  return { layer: Layer.succeed(FileSystem.FileSystem, fs), state }
+}
