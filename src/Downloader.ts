@@ -80,7 +80,8 @@ export const downloadOne = Effect.fn("Downloader.downloadOne")(function* (
     const body = yield* FlagClient.get(image, config)
     const file = fileNameFor(code, config.extension, country)
     yield* saveFile(config.dest, file, body)
-    return { cc: code, status: "OK", file } satisfies Outcome
+    const outcome: Outcome = { cc: code, status: "OK", file }
+    return outcome
   }).pipe(
     Effect.catchAll((cause) =>
       Effect.succeed<Outcome>({

@@ -37,7 +37,8 @@ describe("CountryCodes", () => {
     for (const bad of ["BRA", "1", "", "B1", "é"]) {
       const result = expand([bad])
       assert.isTrue(Either.isLeft(result), bad)
-      if (Either.isLeft(result)) assert.strictEqual(result.left.message, "each CC argument must be A to Z or AA to ZZ")
+      if (Either.isLeft(result))
+        assert.strictEqual(result.left.message, "each CC argument must be A to Z or AA to ZZ")
     }
   })
 
@@ -60,7 +61,14 @@ describe("CountryCodes", () => {
   })
 
   it("-a means what the server publishes when it says", () => {
-    assert.deepStrictEqual(Either.getOrThrow(select({ args: [], all: true, every: false, published: ["zw", "AD"] })), ["AD", "ZW"])
-    assert.deepStrictEqual(Either.getOrThrow(select({ args: [], all: false, every: false, limit: 3 })), ["BD", "BR", "CD"])
+    assert.deepStrictEqual(
+      Either.getOrThrow(select({ args: [], all: true, every: false, published: ["zw", "AD"] })),
+      ["AD", "ZW"]
+    )
+    assert.deepStrictEqual(Either.getOrThrow(select({ args: [], all: false, every: false, limit: 3 })), [
+      "BD",
+      "BR",
+      "CD"
+    ])
   })
 })

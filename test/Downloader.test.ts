@@ -29,22 +29,28 @@ const withFakes = (
 const codes = [...top20].sort()
 
 describe("downloadMany", () => {
-  it.effect("20 codes at concurrency 5 with a 1 s delay take exactly 4 s, never more than 5 in flight", () => {
-    const http = MemoryHttpClient.flagSite(codes, { delay: "1 second" })
-    const files = MemoryFileSystem.make()
-    return Effect.gen(function* () {
-      const fiber = yield* Effect.fork(downloadMany(codes, config, { concurrency: 5 }))
-      yield* TestClock.adjust("3999 millis")
-      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
-      yield* TestClock.adjust("1 millis")
-      const summary = yield* Fiber.join(fiber)
-      assert.strictEqual(summary.ok, 20)
-      assert.strictEqual(Duration.toMillis(summary.elapsed), 4000)
-      assert.strictEqual(http.stats.maxInFlight, 5)
-      assert.deepStrictEqual([...files.state.files.keys()].sort(), codes.map((cc) => `/dest/${cc}.png`))
-      assert.strictEqual(new TextDecoder().decode(files.state.files.get("/dest/BR.png")), "flag-BR")
-    }).pipe(withFakes(http, files))
-  })
+  it.effect(
+    "20 codes at concurrency 5 with a 1 s delay take exactly 4 s, never more than 5 in flight",
+    () => {
+      const http = MemoryHttpClient.flagSite(codes, { delay: "1 second" })
+      const files = MemoryFileSystem.make()
+      return Effect.gen(function* () {
+        const fiber = yield* Effect.fork(downloadMany(codes, config, { concurrency: 5 }))
+        yield* TestClock.adjust("3999 millis")
+        assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+        yield* TestClock.adjust("1 millis")
+        const summary = yield* Fiber.join(fiber)
+        assert.strictEqual(summary.ok, 20)
+        assert.strictEqual(Duration.toMillis(summary.elapsed), 4000)
+        assert.strictEqual(http.stats.maxInFlight, 5)
+        assert.deepStrictEqual(
+          [...files.state.files.keys()].sort(),
+          codes.map((cc) => `/dest/${cc}.png`)
+        )
+        assert.strictEqual(new TextDecoder().decode(files.state.files.get("/dest/BR.png")), "flag-BR")
+      }).pipe(withFakes(http, files))
+    }
+  )
 
   it.effect("one at a time, 20 codes take 20 s", () => {
     const http = MemoryHttpClient.flagSite(codes, { delay: "1 second" })
@@ -114,10 +120,15 @@ describe("downloadOne", () => {
   })
 
   it.effect("never retries a 404, and gives up after the last retry", () => {
-    const http = MemoryHttpClient.make((url) => (url.pathname.includes("/zz/") ? { status: 404 } : { status: 500 }))
+    const http = MemoryHttpClient.make((url) =>
+      url.pathname.includes("/zz/") ? { status: 404 } : { status: 500 }
+    )
     return Effect.gen(function* () {
       const fiber = yield* Effect.fork(
-        Effect.all([downloadOne("ZZ", { ...config, retries: 3 }), downloadOne("BR", { ...config, retries: 2 })])
+        Effect.all([
+          downloadOne("ZZ", { ...config, retries: 3 }),
+          downloadOne("BR", { ...config, retries: 2 })
+        ])
       )
       yield* TestClock.adjust("1 minute")
       const [missing, broken] = yield* Fiber.join(fiber)
@@ -154,13 +165,17 @@ describe("downloadOne", () => {
     const http = MemoryHttpClient.flagSite(Object.keys(countries), { countries })
     const files = MemoryFileSystem.make()
     return Effect.gen(function* () {
-      const summary = yield* downloadMany(Object.keys(countries), { ...config, names: true }, { concurrency: 3 })
+      const summary = yield* downloadMany(
+        Object.keys(countries),
+        { ...config, names: true },
+        { concurrency: 3 }
+      )
       assert.strictEqual(summary.ok, 10)
       const names = [...files.state.files.keys()]
       assert.strictEqual(new Set(names).size, 10)
       for (const name of names) {
         const file = name.slice("/dest/".length)
-        assert.match(file, /^[^/\\\u0000-\u001f]+$/, file)
+        assert.isFalse(/[/\\]/.test(file) || [...file].some((c) => c.charCodeAt(0) < 32), file)
         assert.isFalse(file.startsWith("."), file)
         assert.isBelow(file.length, 100)
       }
@@ -206,7 +221,8 @@ describe("downloadOne", () => {
       assert.strictEqual(summary.outcomes[3]?.error?.cause._tag, "SaveError")
       const kept = [...files.state.files.entries()]
       assert.strictEqual(kept.length, 3)
-      for (const [name, data] of kept) assert.strictEqual(new TextDecoder().decode(data), `flag-${name.slice(6, 8)}`)
+      for (const [name, data] of kept)
+        assert.strictEqual(new TextDecoder().decode(data), `flag-${name.slice(6, 8)}`)
     }).pipe(withFakes(http, files))
   })
 })

@@ -35,7 +35,8 @@ describe("Progress", () => {
         assert.isAtLeast((writes[i + 1]?.at ?? 0) - (writes[i]?.at ?? 0), 100)
       }
       assert.match(writes.at(-1)?.text ?? "", /^\r100%\|.*\| 200\/200 \[00:02<00:00, .*it\/s\]\n$/)
-    }))
+    })
+  )
 
   it.effect("elsewhere: plain lines once a second, never a carriage return", () =>
     Effect.gen(function* () {
@@ -43,5 +44,6 @@ describe("Progress", () => {
       assert.isAtMost(writes.length, 4)
       assert.isTrue(writes.every((w) => !w.text.includes("\r") && w.text.endsWith("\n")))
       assert.include(writes.at(-1)?.text ?? "", "200/200")
-    }))
+    })
+  )
 })

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import { summarize } from "../src/Downloader.js"
-import { finalReport, initialReport } from "../src/Report.js"
 import { renderBar } from "../src/Progress.js"
+import { finalReport, initialReport } from "../src/Report.js"
 
 describe("Report", () => {
   it("initial report: codes listed up to 10, a range beyond; connections singular/plural", () => {
@@ -41,7 +41,13 @@ describe("Report", () => {
 
   it("progress bar: count/total, percent, bar, elapsed, ETA, rate", () => {
     assert.strictEqual(renderBar(0, 676, 0), "  0%|                         | 0/676 [00:00<?, 0.00it/s]")
-    assert.strictEqual(renderBar(338, 676, 2000), " 50%|████████████▌            | 338/676 [00:02<00:02, 169.00it/s]")
-    assert.strictEqual(renderBar(676, 676, 4000), "100%|█████████████████████████| 676/676 [00:04<00:00, 169.00it/s]")
+    assert.strictEqual(
+      renderBar(338, 676, 2000),
+      " 50%|████████████▌            | 338/676 [00:02<00:02, 169.00it/s]"
+    )
+    assert.strictEqual(
+      renderBar(676, 676, 4000),
+      "100%|█████████████████████████| 676/676 [00:04<00:00, 169.00it/s]"
+    )
   })
 })

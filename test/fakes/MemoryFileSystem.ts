@@ -1,6 +1,7 @@
 /** An in-memory `FileSystem` holding what the downloader writes; writes can be slowed or made to fail. */
-import * as FileSystem from "@effect/platform/FileSystem"
+
 import * as PlatformError from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

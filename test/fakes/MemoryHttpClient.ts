@@ -27,10 +27,18 @@ export const make = (answer: (url: URL, attempt: number) => FakeAnswer) => {
       const reply = answer(url, attempt)
       stats.inFlight++
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
-      yield* Effect.sleep(reply.delay ?? Duration.zero).pipe(Effect.ensuring(Effect.sync(() => stats.inFlight--)))
+      yield* Effect.sleep(reply.delay ?? Duration.zero).pipe(
+        Effect.ensuring(Effect.sync(() => stats.inFlight--))
+      )
       const body = typeof reply.body === "string" ? new TextEncoder().encode(reply.body) : reply.body
-      const headers = { ...(body === undefined ? {} : { "content-length": String(body.length) }), ...reply.headers }
-      return HttpClientResponse.fromWeb(request, new Response(body ?? null, { status: reply.status, headers }))
+      const headers = {
+        ...(body === undefined ? {} : { "content-length": String(body.length) }),
+        ...reply.headers
+      }
+      return HttpClientResponse.fromWeb(
+        request,
+        new Response(body ?? null, { status: reply.status, headers })
+      )
     })
   )
   return { layer: Layer.succeed(HttpClient.HttpClient, client), stats }
@@ -47,7 +55,11 @@ export const flagSite = (
     const delay = options.delay ?? Duration.zero
     if (!codes.includes(cc)) return { status: 404, body: "not found", delay }
     if (match?.[2] === "metadata.json") {
-      return { status: 200, body: JSON.stringify({ country: options.countries?.[cc] ?? `Country ${cc}` }), delay }
+      return {
+        status: 200,
+        body: JSON.stringify({ country: options.countries?.[cc] ?? `Country ${cc}` }),
+        delay
+      }
     }
     return { status: 200, body: `flag-${cc}`, delay }
   })

@@ -1,0 +1,42 @@
+/** Runs the real bundled `flags` bin as a child process. */
+import { spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export interface CliResult {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export const bin = join(import.meta.dirname, "..", "..", "dist", "bin.js")
+
+export const tempDir = (prefix = "flags-e2e-") => mkdtempSync(join(tmpdir(), prefix))
+
+export const runCli = (
+  args: ReadonlyArray<string>,
+  options: {
+    readonly cwd?: string
+    readonly env?: NodeJS.ProcessEnv
+    readonly signalAfterMs?: number
+    readonly signal?: NodeJS.Signals
+  } = {}
+): Promise<CliResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    child.on("error", reject)
+    if (options.signalAfterMs !== undefined) {
+      setTimeout(() => child.kill(options.signal ?? "SIGINT"), options.signalAfterMs)
+    }
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
+  })
