@@ -4,6 +4,7 @@
  */
 import * as Http from "node:http"
 import type * as FileSystem from "@effect/platform/FileSystem"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Path from "@effect/platform/Path"
@@ -153,41 +154,57 @@ export const make = (
     let maxInFlight = 0
 
     const listing = HttpServerResponse.unsafeJson({ extension: store.extension, codes: store.codes })
-    const handle = Effect.gen(function* () {
-      const request = yield* HttpServerRequest.HttpServerRequest
+    const notAllowed = HttpServerResponse.empty({ status: 405, headers: { allow: "GET, HEAD" } })
+    // With no faults and no log, a flag's answer never changes: build each response once.
+    const ready = new Map<string, HttpServerResponse.HttpServerResponse>()
+    const plainAnswer = (key: string, cc: string, name: string) =>
+      Effect.map(store.file(cc, name), (file) => {
+        const response = Option.match(file, { onNone: () => notFound, onSome: send })
+        ready.set(key, response)
+        return response
+      })
+
+    const faulty = (request: HttpServerRequest.HttpServerRequest, cc: string, name: string) =>
+      Effect.gen(function* () {
+        const decision = yield* decideOne
+        if (Duration.greaterThan(decision.delay, Duration.zero)) yield* Effect.sleep(decision.delay)
+        const response = yield* answer(request, yield* store.file(cc, name), decision)
+        if (!quiet) {
+          const seconds = (Duration.toMillis(decision.delay) / 1000).toFixed(2)
+          const fault =
+            decision.fault._tag === "None" || decision.fault._tag === "Status"
+              ? ""
+              : ` ${decision.fault._tag.toLowerCase()}`
+          yield* Console.log(`${cc.toUpperCase()} delay: ${seconds}s ${response.status}${fault}`)
+        }
+        return response
+      })
+
+    const route = (request: HttpServerRequest.HttpServerRequest) => {
       const queryAt = request.url.indexOf("?")
       const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt)
       const readOnly = request.method === "GET" || request.method === "HEAD"
-      if (path === "/flags" || path === "/flags/") {
-        return readOnly ? listing : HttpServerResponse.empty({ status: 405, headers: { allow: "GET, HEAD" } })
-      }
+      if (path === "/flags" || path === "/flags/") return Effect.succeed(readOnly ? listing : notAllowed)
       const match = flagPath.exec(path)
       const cc = match?.[1]
       const name = match?.[2]
-      if (cc === undefined || name === undefined || (match?.[3] !== undefined && match[3] !== cc))
-        return notFound
-      if (!readOnly) return HttpServerResponse.empty({ status: 405, headers: { allow: "GET, HEAD" } })
-      const decision = yield* decideOne
-      if (Duration.greaterThan(decision.delay, Duration.zero)) yield* Effect.sleep(decision.delay)
-      const response = yield* answer(request, yield* store.file(cc, name), decision)
-      if (!quiet) {
-        const seconds = (Duration.toMillis(decision.delay) / 1000).toFixed(2)
-        const fault =
-          decision.fault._tag === "None" || decision.fault._tag === "Status"
-            ? ""
-            : ` ${decision.fault._tag.toLowerCase()}`
-        yield* Console.log(`${cc.toUpperCase()} delay: ${seconds}s ${response.status}${fault}`)
+      if (cc === undefined || name === undefined || (match?.[3] !== undefined && match[3] !== cc)) {
+        return Effect.succeed(notFound)
       }
-      return response
+      if (!readOnly) return Effect.succeed(notAllowed)
+      if (!noFaults || !quiet) return faulty(request, cc, name)
+      const cached = ready.get(path)
+      return cached === undefined ? plainAnswer(path, cc, name) : Effect.succeed(cached)
+    }
+
+    const counted = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      inFlight++
+      if (inFlight > maxInFlight) maxInFlight = inFlight
+      return Effect.ensuring(
+        route(request),
+        Effect.sync(() => inFlight--)
+      )
     })
-    const counted = Effect.acquireUseRelease(
-      Effect.sync(() => {
-        inFlight++
-        if (inFlight > maxInFlight) maxInFlight = inFlight
-      }),
-      () => handle,
-      () => Effect.sync(() => inFlight--)
-    )
 
     const server = Http.createServer({ keepAliveTimeout: 5_000 })
     const address = `${host}:${options.port ?? 0}`
@@ -196,7 +213,10 @@ export const make = (
     )
     // Stalled and slow answers keep their connections open: cut them so shutdown never waits on a client.
     yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
-    yield* httpServer.serve(counted)
+    // a test server needs no span per request; the tracer middleware would cost more than the answer
+    yield* httpServer
+      .serve(counted)
+      .pipe(Effect.locally(HttpMiddleware.currentTracerDisabledWhen, () => true))
     const bound = httpServer.address
     const port = bound._tag === "TcpAddress" ? bound.port : 0
     const hostname = host.includes(":") ? `[${host}]` : host
