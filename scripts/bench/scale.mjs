@@ -1,6 +1,6 @@
-// Memory and per-request cost at scale, through the library: N requests (the 676 codes AA…ZZ over and
-// over, so about 37 % are flags and the rest 404s) at concurrency C. Prints a JSON line with the
-// request rates of the first and last quarters. Usage: node scale.mjs BASE_URL N C
+// Memory and per-request cost at scale, through the library's `downloadStream`: N requests (the 676
+// codes AA…ZZ over and over: about 37 % flags, the rest 404s) at concurrency C, counted as they end.
+// Prints a JSON line with the request rates of the first and last quarters. Usage: node scale.mjs BASE_URL N C
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,26 +9,34 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { CountryCodes, Downloader, FlagClient } from "../../dist/lib/index.js"
 
 const [baseUrl, total = "100000", concurrency = "200"] = process.argv.slice(2)
 const n = Number(total)
-const codes = Array.from({ length: n }, (_, i) => CountryCodes.everyCode[i % CountryCodes.everyCode.length])
+function* codes() {
+  for (let i = 0; i < n; i++) yield CountryCodes.everyCode[i % CountryCodes.everyCode.length]
+}
 const dest = mkdtempSync(join(tmpdir(), "effect-flags-scale-"))
-const finishedAt = []
-const program = Downloader.downloadMany(
-  codes,
-  {
-    ...FlagClient.defaultRequestOptions,
-    timeout: Duration.seconds(30),
-    baseUrl,
-    extension: "png",
-    dest,
-    names: false
-  },
-  { concurrency: Number(concurrency), onOutcome: () => Effect.sync(() => finishedAt.push(performance.now())) }
+const finishedAt = new Float64Array(n)
+const counts = { total: 0, OK: 0, NOT_FOUND: 0, ERROR: 0 }
+const config = {
+  ...FlagClient.defaultRequestOptions,
+  timeout: Duration.seconds(30),
+  baseUrl,
+  extension: "png",
+  dest,
+  names: false
+}
+const program = Downloader.downloadStream(codes(), config, { concurrency: Number(concurrency) }).pipe(
+  Stream.runForEach((outcome) =>
+    Effect.sync(() => {
+      finishedAt[counts.total++] = performance.now()
+      counts[outcome.status]++
+    })
+  )
 )
-const summary = await Effect.runPromise(
+await Effect.runPromise(
   Effect.provide(program, Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici))
 )
 rmSync(dest, { recursive: true, force: true })
@@ -36,11 +44,20 @@ const quarter = Math.floor(n / 4)
 const rate = (from, to) => (to - from) / ((finishedAt[to - 1] - finishedAt[from]) / 1000)
 console.log(
   JSON.stringify({
-    total: summary.ok + summary.notFound + summary.error,
-    ok: summary.ok,
-    notFound: summary.notFound,
-    error: summary.error,
+    total: counts.total,
+    ok: counts.OK,
+    notFound: counts.NOT_FOUND,
+    error: counts.ERROR,
     firstQuarterRate: rate(0, quarter),
     lastQuarterRate: rate(n - quarter, n)
   })
 )
+if (globalThis.gc) {
+  globalThis.gc()
+  console.error(
+    "heapUsed after gc MB",
+    Math.round(process.memoryUsage().heapUsed / 1e6),
+    "rss MB",
+    Math.round(process.memoryUsage().rss / 1e6)
+  )
+}

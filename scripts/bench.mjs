@@ -1,0 +1,228 @@
+// `npm run bench`: issue 5's scenarios, each run several times in A B A B order against the project's
+// own flag server (in its own process), printing medians, ratios and whether each target holds.
+// BENCH_RUNS (default 5) sets the repetitions. The table is also written to .bench/latest.md.
+import { execFileSync, spawnSync } from "node:child_process"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { median, startServer, tempDir, timed } from "./bench/harness.mjs"
+
+const runs = Number(process.env.BENCH_RUNS ?? 5)
+const bin = join(import.meta.dirname, "..", "dist", "bin.js")
+const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+const every = [...letters].flatMap((a) => [...letters].map((b) => a + b))
+const rows = []
+const row = (scenario, measured, target, holds) => {
+  rows.push({ scenario, measured, target, holds })
+  console.log(
+    `${holds === undefined ? "    " : holds ? "ok  " : "MISS"} ${scenario}: ${measured} (target ${target})`
+  )
+}
+const f2 = (n) => n.toFixed(2)
+const f3 = (n) => n.toFixed(3)
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6").split(","))
+const haveCurl = spawnSync("curl", ["--version"]).status === 0
+
+const flags = (args) => {
+  const dest = tempDir("dest")
+  return timed(process.execPath, [bin, "download", ...args, "-d", dest]).finally(() =>
+    rmSync(dest, { recursive: true, force: true })
+  )
+}
+const elapsedOf = (result) => Number(/Elapsed time: ([\d.]+)s/.exec(result.stdout)?.[1] ?? Number.NaN)
+
+const curlAll = (server, codes) => {
+  const dest = tempDir("curl")
+  const config = join(dest, "urls.txt")
+  writeFileSync(
+    config,
+    codes
+      .map((cc) => cc.toLowerCase())
+      .map(
+        (cc) =>
+          `url = "${server.url}/${cc}/${cc}.${server.extension}"\noutput = "${dest}/${cc}.${server.extension}"`
+      )
+      .join("\n")
+  )
+  const args = ["--parallel", "--parallel-immediate", "--parallel-max", "100", "-s", "-K", config]
+  return timed("curl", args).finally(() => rmSync(dest, { recursive: true, force: true }))
+}
+const fetchAll = (server, codes) => {
+  const dest = tempDir("fetch")
+  const script = join(import.meta.dirname, "bench", "fetch-baseline.mjs")
+  return timed(process.execPath, [script, server.url, server.extension, dest, "100", ...codes]).finally(() =>
+    rmSync(dest, { recursive: true, force: true })
+  )
+}
+
+// 1. Throughput and memory: 676 codes, no delay, 100 concurrent, whole process.
+if (only.has("1")) {
+  const server = await startServer()
+  const ours = []
+  const curl = []
+  const plain = []
+  for (let i = 0; i < runs; i++) {
+    ours.push(await flags(["-e", "-m", "100", "-s", server.url, "--ext", server.extension]))
+    if (haveCurl) curl.push(await curlAll(server, every))
+    plain.push(await fetchAll(server, every))
+  }
+  await server.stop()
+  const wall = median(ours.map((r) => r.wall))
+  const rss = median(ours.map((r) => r.rssMiB))
+  const counts = /(\d+) flags? downloaded/.exec(ours[0].stdout)?.[1]
+  row("676 codes -m 100: flags (wall)", `${f3(wall)} s, ${counts} downloaded`, "—")
+  row(
+    "676 codes: plain Node fetch, 100 workers",
+    `${f3(median(plain.map((r) => r.wall)))} s, ${f2(median(plain.map((r) => r.rssMiB)))} MiB`,
+    "—"
+  )
+  if (haveCurl) {
+    const curlWall = median(curl.map((r) => r.wall))
+    row("676 codes: curl --parallel-max 100", `${f3(curlWall)} s`, "—")
+    row("1. throughput: flags / curl", `${f2(wall / curlWall)}×`, "≤ 4×", wall / curlWall <= 4)
+  } else row("1. throughput: flags / curl", "curl not installed: ratio skipped", "≤ 4×")
+  row(
+    "1. flags / plain Node fetch",
+    `${f2(wall / median(plain.map((r) => r.wall)))}×`,
+    "< 1×",
+    wall < median(plain.map((r) => r.wall))
+  )
+  row("4. peak RSS, 676 codes -m 100", `${f2(rss)} MiB`, "≤ 110 MiB", rss <= 110)
+}
+
+// 2. Latency-bound: 194 flags, every response delayed exactly 0.5 s.
+if (only.has("2")) {
+  for (const [maxReq, limit] of [
+    [1000, 0.55],
+    [20, 5.1]
+  ]) {
+    const server = await startServer({ delay: "500 millis" })
+    const results = []
+    const inFlight = []
+    for (let i = 0; i < runs; i++) {
+      results.push(await flags(["-a", "-m", String(maxReq), "-s", server.url, "--ext", server.extension]))
+      inFlight.push((await server.stats()).maxInFlight)
+    }
+    const elapsed = median(results.map(elapsedOf))
+    const announced = Number(/(\d+) concurrent connections? will be used/.exec(results[0].stdout)?.[1])
+    const seen = Math.max(...inFlight)
+    row(
+      `2. 194 flags, 0.5 s delay, -m ${maxReq}: Elapsed time`,
+      `${f3(elapsed)} s`,
+      `≤ ${limit} s`,
+      elapsed <= limit
+    )
+    row(
+      `2. -m ${maxReq}: announced / seen in flight by the server`,
+      `${announced} / ${seen}`,
+      "equal",
+      announced === seen
+    )
+  }
+  await server.stop()
+}
+
+// 3. Cold start: one flag, and --help, whole process.
+if (only.has("3")) {
+  const server = await startServer()
+  const one = []
+  const help = []
+  for (let i = 0; i < Math.max(runs, 7); i++) {
+    one.push(await flags(["-s", server.url, "--ext", server.extension, "BR"]))
+    help.push(await timed(process.execPath, [bin, "--help"]))
+  }
+  await server.stop()
+  const oneWall = median(one.map((r) => r.wall))
+  const helpWall = median(help.map((r) => r.wall))
+  row(
+    "3. cold start: flags download -s URL BR",
+    `${f3(oneWall)} s, ${f2(median(one.map((r) => r.rssMiB)))} MiB`,
+    "≤ 0.35 s",
+    oneWall <= 0.35
+  )
+  row("3. cold start: flags --help", `${f3(helpWall)} s`, "≤ 0.35 s", helpWall <= 0.35)
+}
+
+// 4. Memory at scale: 100,000 requests at concurrency 200 through the library.
+if (only.has("4")) {
+  const server = await startServer()
+  const result = await timed(process.execPath, [
+    join(import.meta.dirname, "bench", "scale.mjs"),
+    server.url,
+    "100000",
+    "200"
+  ])
+  await server.stop()
+  const report = JSON.parse(result.stdout.trim().split("\n").at(-1))
+  const drift = report.lastQuarterRate / report.firstQuarterRate
+  row(
+    "4. 100,000 requests -m 200: peak RSS",
+    `${f2(result.rssMiB)} MiB (${report.total} done in ${f2(result.wall)} s)`,
+    "≤ 150 MiB",
+    result.rssMiB <= 150
+  )
+  row(
+    "4. last-quarter / first-quarter throughput",
+    `${f2(drift)} (${Math.round(report.firstQuarterRate)} → ${Math.round(report.lastQuarterRate)} req/s)`,
+    "≥ 0.85",
+    drift >= 0.85
+  )
+}
+
+// 5. Spinner CPU: a 3-second spin on a pseudo-terminal against an immediately finishing one.
+if (only.has("5")) {
+  const cpuOf = (seconds) => {
+    const dir = tempDir("spin")
+    const file = join(dir, "time")
+    execFileSync(
+      "script",
+      [
+        "-qec",
+        `/usr/bin/time -f "%U %S" -o ${file} ${process.execPath} ${bin} spin --seconds ${seconds}`,
+        "/dev/null"
+      ],
+      { stdio: "ignore" }
+    )
+    const [user, sys] = execFileSync("tail", ["-n1", file], { encoding: "utf8" })
+      .trim()
+      .split(" ")
+      .map(Number)
+    rmSync(dir, { recursive: true, force: true })
+    return user + sys
+  }
+  const spinning = []
+  const idle = []
+  for (let i = 0; i < runs; i++) {
+    spinning.push(cpuOf(3))
+    idle.push(cpuOf(0))
+  }
+  const extra = median(spinning) - median(idle)
+  row("5. flags spin 3 s: CPU beyond an immediate run", `${f3(extra)} s`, "≤ 0.03 s", extra <= 0.03)
+}
+
+// 6. Server: requests per second against plain node:http serving the same bytes.
+if (only.has("6")) {
+  const output = execFileSync(process.execPath, [join(import.meta.dirname, "bench-server.mjs")], {
+    encoding: "utf8"
+  })
+  const ratio = Number(/ratio[^\d]*([\d.]+)/i.exec(output)?.[1])
+  row(
+    "6. flag server req/s / plain node:http",
+    Number.isFinite(ratio) ? `${f2(ratio)}` : "see bench:server",
+    "≥ 0.60",
+    Number.isFinite(ratio) ? ratio >= 0.6 : undefined
+  )
+}
+
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (medians of ${runs} runs, Node ${process.version}, ${(await import("node:os")).cpus().length} cores).`,
+  "",
+  "| scenario | measured | target | holds |",
+  "| --- | --- | --- | --- |",
+  ...rows.map(
+    (r) =>
+      `| ${r.scenario} | ${r.measured} | ${r.target} | ${r.holds === undefined ? "" : r.holds ? "yes" : "**no**"} |`
+  )
+].join("\n")
+mkdirSync(".bench", { recursive: true })
+writeFileSync(".bench/latest.md", `${table}\n`)
+console.log(`\n${table}`)
