@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `flags` executable: the one place that provides Node layers and touches the process. */
 import * as ValidationError from "@effect/cli/ValidationError"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type { Teardown } from "@effect/platform/Runtime"
 import * as Terminal from "@effect/platform/Terminal"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -98,6 +99,8 @@ const stderrTerminal = Layer.succeed(
 )
 
 run(process.argv).pipe(
+  // the CLI exports no traces: a span per HTTP request would be built for nobody (~10 % of a run)
+  Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
   reportFailure,
   withPlainText,
   Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici, stderrTerminal)),
