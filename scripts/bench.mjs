@@ -117,8 +117,8 @@ if (only.has("2")) {
       "equal",
       announced === seen
     )
+    await server.stop()
   }
-  await server.stop()
 }
 
 // 3. Cold start: one flag, and --help, whole process.
