@@ -4,10 +4,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { top20 } from "../src/CountryCodes.js"
 import { type DownloadConfig, downloadMany, downloadOne } from "../src/Downloader.js"
+import * as DownloadMetrics from "../src/DownloadMetrics.js"
 import { defaultRequestOptions } from "../src/FlagClient.js"
 import { prepareDestination } from "../src/FlagFiles.js"
 import * as MemoryFileSystem from "../test/fakes/MemoryFileSystem.js"
@@ -235,5 +237,25 @@ describe("prepareDestination", () => {
       const error = yield* Effect.flip(prepareDestination("/dest"))
       assert.strictEqual(error._tag, "DestinationError")
     }).pipe(withFakes(MemoryHttpClient.flagSite([]), files))
+  })
+})
+
+describe("metrics", () => {
+  it.effect("counts downloads by status and records their durations", () => {
+    const http = MemoryHttpClient.flagSite(["BR"], { delay: "40 millis" })
+    const okCount = Metric.tagged(DownloadMetrics.downloads, "status", "OK")
+    const missingCount = Metric.tagged(DownloadMetrics.downloads, "status", "NOT_FOUND")
+    return Effect.gen(function* () {
+      const okBefore = (yield* Metric.value(okCount)).count
+      const missingBefore = (yield* Metric.value(missingCount)).count
+      const durationsBefore = (yield* Metric.value(DownloadMetrics.downloadDuration)).count
+      const fiber = yield* Effect.fork(downloadMany(["BR", "ZZ", "QQ"], config, { concurrency: 3 }))
+      yield* TestClock.adjust("40 millis")
+      yield* Fiber.join(fiber)
+      assert.strictEqual((yield* Metric.value(okCount)).count - okBefore, 1)
+      assert.strictEqual((yield* Metric.value(missingCount)).count - missingBefore, 2)
+      const durations = yield* Metric.value(DownloadMetrics.downloadDuration)
+      assert.strictEqual(durations.count - durationsBefore, 3)
+    }).pipe(withFakes(http))
   })
 })

@@ -1,0 +1,19 @@
+/**
+ * The downloader's metrics, through Effect's `Metric`: an app with a metrics or OpenTelemetry layer
+ * exports them; without one they cost a counter update.
+ */
+import * as Metric from "effect/Metric"
+import * as MetricBoundaries from "effect/MetricBoundaries"
+
+/** Downloads ended, tagged `status` = OK | NOT_FOUND | ERROR. */
+export const downloads = Metric.counter("flags_downloads_total", {
+  description: "Flag downloads ended, by status",
+  incremental: true
+})
+
+/** How long each download took (request, body, save), in milliseconds. */
+export const downloadDuration = Metric.histogram(
+  "flags_download_duration_ms",
+  MetricBoundaries.exponential({ start: 1, factor: 2, count: 15 }),
+  "Time per flag download in milliseconds"
+)
