@@ -40,7 +40,7 @@ const slowFlags = Layer.succeed(
         request,
         url.pathname.includes("/zz/")
           ? new Response(null, { status: 404 })
-          : new Response(`image of ${url.pathname}`)
+          : new Response(`image of ${url.pathname}`, { headers: { "content-type": "image/png" } })
       )
     )
   )

@@ -67,6 +67,16 @@ export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
   }
 }
 
+/** The answer is not what was asked for (an HTML error page for an image, say). */
+export class UnexpectedContentType extends Data.TaggedError("UnexpectedContentType")<{
+  readonly url: string
+  readonly contentType: string
+}> {
+  override get message() {
+    return `unexpected content type ${this.contentType}`
+  }
+}
+
 /** `metadata.json` is not JSON, or has no usable `country`. */
 export class BadMetadata extends Data.TaggedError("BadMetadata")<{
   readonly url: string
@@ -90,7 +100,13 @@ export class SaveError extends Data.TaggedError("SaveError")<{
 }
 
 /** Any reason a request for a flag failed. */
-export type RequestError = FlagNotFound | HttpStatusError | RequestTimeout | TransportError | BodyTooLarge
+export type RequestError =
+  | FlagNotFound
+  | HttpStatusError
+  | RequestTimeout
+  | TransportError
+  | BodyTooLarge
+  | UnexpectedContentType
 
 /** Why one code's download failed, as the book's `FetchError(cc)`, with the original as `cause`. */
 export class FetchError extends Data.TaggedError("FetchError")<{

@@ -59,7 +59,7 @@ const urlFor = (config: DownloadConfig, cc: string, file: string) =>
 
 const countryOf = (config: DownloadConfig, cc: string) => {
   const url = urlFor(config, cc, "metadata.json")
-  return FlagClient.get(url, { ...config, maxBytes: Math.min(config.maxBytes, 64 * 1024) }).pipe(
+  return FlagClient.get(url, { ...config, maxBytes: Math.min(config.maxBytes, 64 * 1024) }, "json").pipe(
     Effect.flatMap((body) =>
       Either.match(decodeMetadata(new TextDecoder().decode(body)), {
         onLeft: (cause) =>

@@ -14,6 +14,7 @@ import {
   type RequestError,
   RequestTimeout,
   TransportError,
+  UnexpectedContentType,
   withoutStack
 } from "./DownloadErrors.js"
 
@@ -25,6 +26,14 @@ export interface RequestOptions {
   readonly retries: number
   /** Largest body accepted, in bytes. */
   readonly maxBytes: number
+}
+
+/** Whether a 200's `Content-Type` can carry what was asked for: `image` or `json`. */
+export const acceptsContentType = (expected: "image" | "json", contentType: string | undefined): boolean => {
+  if (contentType === undefined) return true
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? ""
+  if (type === "" || type === "application/octet-stream" || type === "binary/octet-stream") return true
+  return expected === "image" ? type.startsWith("image/") : type.includes("json") || type === "text/plain"
 }
 
 /** The defaults: the book's timeout, no retries, 10 MB bodies. */
@@ -114,7 +123,7 @@ const readBody = (url: string, response: HttpClientResponse.HttpClientResponse, 
 
 const isSameOrigin = (from: URL, to: URL) => from.protocol === to.protocol && from.host === to.host
 
-const attempt = (url: string, options: RequestOptions) =>
+const attempt = (url: string, options: RequestOptions, expected: "image" | "json") =>
   Effect.gen(function* () {
     const client = yield* HttpClient.HttpClient
     let current = new URL(url)
@@ -134,7 +143,7 @@ const attempt = (url: string, options: RequestOptions) =>
               () =>
                 new TransportError({
                   url,
-                  reason: `redirect to another origin refused: ${next.origin}`
+                  reason: `redirect to another origin refused: ${next.origin === "null" ? next.protocol : next.origin}`
                 })
             )
           )
@@ -142,7 +151,16 @@ const attempt = (url: string, options: RequestOptions) =>
         current = next
         continue
       }
-      if (response.status === 200) return yield* readBody(url, response, options.maxBytes)
+      if (response.status === 200) {
+        const contentType = response.headers["content-type"]
+        if (!acceptsContentType(expected, contentType)) {
+          yield* Effect.ignore(readBody(url, response, 64 * 1024))
+          return yield* Effect.fail(
+            withoutStack(() => new UnexpectedContentType({ url, contentType: contentType ?? "" }))
+          )
+        }
+        return yield* readBody(url, response, options.maxBytes)
+      }
       // read what an error answer carries (within a small cap), so its connection is free for the next request
       yield* Effect.ignore(readBody(url, response, 64 * 1024))
       if (response.status === 404) return yield* Effect.fail(withoutStack(() => new FlagNotFound({ url })))
@@ -190,8 +208,15 @@ export const retrySchedule = (retries: number) =>
     Schedule.whileInput(isTransient)
   )
 
-/** GETs `url`: the body of a 200, or why not. Redirects are followed within the same origin only. */
-export const get = (url: string, options: RequestOptions = defaultRequestOptions) =>
-  options.retries > 0
-    ? Effect.retry(attempt(url, options), retrySchedule(options.retries))
-    : attempt(url, options)
+/**
+ * GETs `url`: the body of a 200 whose type fits `expected`, or why not. Redirects are followed
+ * within the same origin only.
+ */
+export const get = (
+  url: string,
+  options: RequestOptions = defaultRequestOptions,
+  expected: "image" | "json" = "image"
+) => {
+  const once = attempt(url, options, expected)
+  return options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once
+}

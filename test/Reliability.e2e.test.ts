@@ -1,0 +1,171 @@
+/**
+ * The fault suite: the real bin against the real flag server misbehaving on purpose (fixed seeds).
+ * Whatever the fault, the counts add up, every saved file is byte-identical to the server's, nothing
+ * else is left in dest, and the exit code says whether anything failed.
+ */
+
+import { readdirSync, readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { createServer } from "node:net"
+import { dirname, join } from "node:path"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
+import * as FlagServer from "../src/FlagServer.js"
+import { bin, runCli, tempDir } from "./support/cli.js"
+
+const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
+
+const withServer = async <A>(
+  options: FlagServer.FlagServerOptions,
+  use: (server: FlagServer.RunningFlagServer) => Promise<A>
+) => {
+  const scope = await Effect.runPromise(Scope.make())
+  try {
+    const server = await Effect.runPromise(
+      FlagServer.make(options).pipe(Scope.extend(scope), Effect.provide(NodeContext.layer))
+    )
+    return await use(server)
+  } finally {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
+
+const counts = (stdout: string) => ({
+  ok: Number(/(\d+) flags? downloaded/.exec(stdout)?.[1] ?? 0),
+  notFound: Number(/(\d+) not found\./.exec(stdout)?.[1] ?? 0),
+  errors: Number(/(\d+) errors?\./.exec(stdout)?.[1] ?? 0)
+})
+
+/** Downloads the top 20 from a faulty server and checks the invariants; returns the counts. */
+const download = async (faults: FlagServer.FlagServerOptions, extra: ReadonlyArray<string> = []) =>
+  withServer({ ...faults, seed: faults.seed ?? 7 }, async (server) => {
+    const dest = tempDir()
+    const result = await runCli([
+      "download",
+      "-s",
+      server.baseUrl,
+      "--ext",
+      "png",
+      "-m",
+      "5",
+      "-d",
+      dest,
+      ...extra
+    ])
+    const c = counts(result.stdout)
+    assert.strictEqual(c.ok + c.notFound + c.errors, 20, result.stdout + result.stderr)
+    assert.strictEqual(result.code, c.errors > 0 ? 1 : 0, result.stderr)
+    assert.notInclude(result.stderr, "    at ", "no stack trace")
+    const files = readdirSync(dest)
+    assert.strictEqual(files.length, c.ok, `only finished files in dest: ${files.join(" ")}`)
+    for (const file of files) {
+      assert.match(file, /^[A-Z]{2}\.png$/)
+      assert.deepStrictEqual(
+        readFileSync(join(dest, file)),
+        readFileSync(join(packageDir, "png100px", file.toLowerCase()))
+      )
+    }
+    return { ...c, stdout: result.stdout }
+  })
+
+describe("fault suite (real processes, real sockets)", () => {
+  it("delays beyond the timeout: every code times out", async () => {
+    const c = await download({ delay: "400 millis" }, ["--timeout", "0.1", "-v"])
+    assert.strictEqual(c.errors, 20)
+    assert.include(c.stdout, "error: timed out after 0.1s")
+  })
+
+  it("418s at a rate: errors counted, the rest saved", async () => {
+    const c = await download({ errorRate: 0.3 })
+    assert.isAbove(c.errors, 0)
+    assert.isAbove(c.ok, 0)
+  })
+
+  it("429 and 503 with Retry-After: with --retries, all recover", async () => {
+    const without = await download({ throttleRate: 0.2, unavailableRate: 0.2, retryAfter: 0 })
+    assert.isAbove(without.errors, 0)
+    const withRetries = await download({ throttleRate: 0.2, unavailableRate: 0.2, retryAfter: 0 }, [
+      "--retries",
+      "6"
+    ])
+    assert.strictEqual(withRetries.errors, 0)
+    assert.strictEqual(withRetries.ok, 20)
+  })
+
+  it("connections reset mid-body and truncated bodies: errors, no partial file; retries recover", async () => {
+    const broken = await download({ resetRate: 0.25, truncateRate: 0.25 }, ["-v"])
+    assert.isAbove(broken.errors, 0)
+    const recovered = await download({ resetRate: 0.25, truncateRate: 0.25 }, ["--retries", "8"])
+    assert.strictEqual(recovered.ok, 20)
+  })
+
+  it("stalled and slow bodies: bounded by the timeout", async () => {
+    const stalled = await download({ stallRate: 0.3 }, ["--timeout", "0.5"])
+    assert.isAbove(stalled.errors, 0)
+    const slow = await download({ slowRate: 0.5, bandwidth: 1000 }, ["--timeout", "0.5"])
+    assert.isAbove(slow.errors, 0)
+  })
+
+  it("everything at once, at low rates, with retries: all 20 arrive", async () => {
+    const c = await download(
+      {
+        errorRate: 0.05,
+        throttleRate: 0.05,
+        unavailableRate: 0.05,
+        resetRate: 0.05,
+        truncateRate: 0.05,
+        stallRate: 0.05,
+        retryAfter: 0,
+        seed: 3
+      },
+      ["--retries", "8", "--timeout", "0.5"]
+    )
+    // 418 is not transient: those stay errors, everything else recovers
+    assert.strictEqual(c.ok + c.errors, 20)
+    assert.isAtLeast(c.ok, 17)
+  })
+})
+
+describe("signals", () => {
+  it("SIGTERM: exit 143 after the partial report, no partial file", async () => {
+    const dest = tempDir()
+    const result = await runCli(["download", "-e", "-m", "2", "--delay", "0.2s", "-d", dest], {
+      signalAfterMs: 1200,
+      signal: "SIGTERM"
+    })
+    assert.strictEqual(result.code, 143, result.stderr)
+    assert.include(result.stdout, "--------------------")
+    assert.strictEqual(readdirSync(dest).length, counts(result.stdout).ok)
+  })
+
+  it("flags spin: Ctrl-C exits 130 and ends its line", async () => {
+    const result = await runCli(["spin", "--seconds", "10"], { signalAfterMs: 700 })
+    assert.strictEqual(result.code, 130)
+    assert.isTrue(result.stdout.endsWith("thinking!\n"), JSON.stringify(result.stdout))
+    assert.notInclude(result.stdout, "Answer")
+  })
+
+  it("flags serve: Ctrl-C exits 0 and releases the port", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const address = probe.address()
+        probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+      })
+    })
+    const result = await runCli(["serve", "--port", String(port), "--quiet"], { signalAfterMs: 1500 })
+    assert.strictEqual(result.code, 0, result.stderr)
+    assert.include(result.stdout, `http://127.0.0.1:${port}/flags/`)
+    await new Promise<void>((resolve, reject) => {
+      const again = createServer()
+        .once("error", reject)
+        .listen(port, "127.0.0.1", () => again.close(() => resolve()))
+    })
+  })
+
+  it("the bin exists for these tests", () => {
+    assert.isTrue(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node"))
+  })
+})
