@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as FlagServer from "../src/FlagServer.js"
-import { runCli, tempDir } from "./support/cli.js"
+import { reportCounts, runCli, tempDir } from "./support/cli.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
 const packaged = (cc: string) => readFileSync(join(packageDir, "png100px", `${cc.toLowerCase()}.png`))
@@ -22,11 +22,7 @@ beforeAll(async () => {
 })
 afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
 
-const counts = (stdout: string) => ({
-  ok: Number(/(\d+) flags? downloaded/.exec(stdout)?.[1] ?? 0),
-  notFound: Number(/(\d+) not found\./.exec(stdout)?.[1] ?? 0),
-  errors: Number(/(\d+) errors?\./.exec(stdout)?.[1] ?? 0)
-})
+const counts = reportCounts
 
 describe("flags download (real bin, real server)", () => {
   it("default run: the top 20 from the embedded server, byte-identical, the book's report", async () => {

@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as FlagServer from "../src/FlagServer.js"
-import { bin, runCli, tempDir } from "./support/cli.js"
+import { bin, reportCounts, runCli, tempDir } from "./support/cli.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
 
@@ -33,11 +33,7 @@ const withServer = async <A>(
   }
 }
 
-const counts = (stdout: string) => ({
-  ok: Number(/(\d+) flags? downloaded/.exec(stdout)?.[1] ?? 0),
-  notFound: Number(/(\d+) not found\./.exec(stdout)?.[1] ?? 0),
-  errors: Number(/(\d+) errors?\./.exec(stdout)?.[1] ?? 0)
-})
+const counts = reportCounts
 
 /** Downloads the top 20 from a faulty server and checks the invariants; returns the counts. */
 const download = async (faults: FlagServer.FlagServerOptions, extra: ReadonlyArray<string> = []) =>

@@ -40,3 +40,10 @@ export const runCli = (
     }
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
   })
+
+/** The counts of the book's final report. */
+export const reportCounts = (stdout: string) => ({
+  ok: Number(/(\d+) flags? downloaded/.exec(stdout)?.[1] ?? 0),
+  notFound: Number(/(\d+) not found\./.exec(stdout)?.[1] ?? 0),
+  errors: Number(/(\d+) errors?\./.exec(stdout)?.[1] ?? 0)
+})
