@@ -218,5 +218,7 @@ export const get = (
   expected: "image" | "json" = "image"
 ) => {
   const once = attempt(url, options, expected)
-  return options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once
+  return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
+    Effect.withSpan("FlagClient.get", { attributes: { url }, captureStackTrace: false })
+  )
 }

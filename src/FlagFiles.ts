@@ -64,4 +64,4 @@ export const saveFile = (dest: string, file: string, body: Uint8Array) =>
       (temp) => Effect.zipRight(fs.writeFile(temp, body), fs.rename(temp, target)),
       (temp, exit) => (exit._tag === "Success" ? Effect.void : Effect.ignore(fs.remove(temp)))
     ).pipe(Effect.mapError((cause) => withoutStack(() => new SaveError({ path: target, cause }))))
-  })
+  }).pipe(Effect.withSpan("FlagFiles.saveFile", { attributes: { file }, captureStackTrace: false }))

@@ -1,11 +1,36 @@
-// A tiny app written against the installed package, as an embedder would.
+// A tiny app written against the installed package, as an embedder would: a spinner around a real
+// download from the package's own flag server.
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
-import { withSpinner } from "effect-flags"
+import * as Layer from "effect/Layer"
+import { downloadMany, FlagClient, FlagFiles, FlagServer, withSpinner } from "effect-flags"
 
-const program = Effect.sleep("200 millis").pipe(Effect.as(42), withSpinner("packed"))
+const program = Effect.gen(function* () {
+  const server = yield* FlagServer.FlagServer
+  yield* FlagFiles.prepareDestination("flags")
+  return yield* downloadMany(
+    ["BR", "JP", "ZZ"],
+    {
+      ...FlagClient.defaultRequestOptions,
+      baseUrl: server.baseUrl,
+      extension: server.extension,
+      dest: "flags",
+      names: true
+    },
+    { concurrency: 3 }
+  )
+}).pipe(withSpinner("packed"))
 
-Effect.runPromise(Effect.provide(program, NodeContext.layer)).then((answer) => {
-  if (answer !== 42) throw new Error(`expected 42, got ${answer}`)
-  console.log(`\nanswer from the packed library: ${answer}`)
+Effect.runPromise(
+  program.pipe(
+    Effect.provide(FlagServer.layer()),
+    Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici))
+  )
+).then((summary) => {
+  const files = summary.outcomes.flatMap((o) => (o.file === undefined ? [] : [o.file])).sort()
+  if (summary.ok !== 2 || summary.notFound !== 1 || files.join() !== "Brazil-BR.png,Japan-JP.png") {
+    throw new Error(`unexpected summary: ${JSON.stringify(summary)}`)
+  }
+  console.log(`\npacked library: ${files.join(", ")}; ZZ not found`)
 })

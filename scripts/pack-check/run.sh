@@ -20,4 +20,6 @@ npx --no-install tsc -p .
 node app.js
 npx --no-install flags --version
 npx --no-install flags spin --seconds 0.2 --message packed
+npx --no-install flags download -d flags-cli BR JP
+test -f flags-cli/BR.png
 echo "pack-check: ok ($tarball)"
