@@ -86,6 +86,13 @@ export const runDownload = (
       const baseUrl = embedded?.baseUrl ?? serverLabels[label] ?? options.server.replace(/\/+$/, "")
       const shownLabel = embedded !== undefined || label in serverLabels ? label : "CUSTOM"
       const extension = options.extension ?? embedded?.extension ?? "gif"
+      if (embedded === undefined && Object.values(options.faults).some((value) => value !== undefined)) {
+        yield* Effect.ignore(
+          progressTerminal.display(
+            `flags: --delay, --error-rate, --seed, … shape the EMBEDDED server only; ignored for ${baseUrl}\n`
+          )
+        )
+      }
       const codes = yield* Either.match(
         CountryCodes.select({
           args: options.args,
@@ -148,8 +155,10 @@ export const runDownload = (
       yield* report(summary)
       const failures = summary.outcomes.filter((o) => o.status === "ERROR")
       const reasons = new Set(failures.map((o) => o.error?.cause.message))
-      if (failures.length > 1 && failures.length === codes.length && reasons.size === 1) {
-        yield* Effect.ignore(progressTerminal.display(`flags: every download failed: ${[...reasons][0]}\n`))
+      // one cause for every failure (a server down, say): one line, unless -v just printed it
+      if (failures.length === codes.length && reasons.size === 1 && (codes.length > 1 || !options.verbose)) {
+        const which = codes.length === 1 ? "the download" : "every download"
+        yield* Effect.ignore(progressTerminal.display(`flags: ${which} failed: ${[...reasons][0]}\n`))
       }
       if (summary.error > 0) return yield* new DownloadsFailed({ errors: summary.error })
       return summary

@@ -35,13 +35,28 @@ export const fileNameFor = (cc: string, extension: string, country?: string): st
   return name === "" ? `${cc}.${extension}` : `${name}-${cc}.${extension}`
 }
 
-/** Creates dest if missing and proves it takes files, before any download starts. */
+/**
+ * Creates dest if missing (not its parents, as the book's `mkdir(exist_ok=True)`: a mistyped path
+ * is an error, not a new tree) and proves it takes files, before any download starts.
+ */
 export const prepareDestination = (dest: string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const fail = (reason: string) => (cause: unknown) => new DestinationError({ dest, reason, cause })
-    yield* fs.makeDirectory(dest, { recursive: true }).pipe(Effect.mapError(fail("cannot create the folder")))
+    yield* fs.makeDirectory(dest).pipe(
+      Effect.catchIf(
+        (error) => error._tag === "SystemError" && error.reason === "AlreadyExists",
+        () => Effect.void
+      ),
+      Effect.mapError((error) =>
+        fail(
+          error._tag === "SystemError" && error.reason === "NotFound"
+            ? "its parent folder does not exist"
+            : "cannot create the folder"
+        )(error)
+      )
+    )
     const info = yield* fs.stat(dest).pipe(Effect.mapError(fail("cannot read the folder")))
     if (info.type !== "Directory") return yield* new DestinationError({ dest, reason: "not a folder" })
     const probe = path.join(dest, `.flags-probe-${yield* Random.nextInt}`)

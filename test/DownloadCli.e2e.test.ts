@@ -187,6 +187,9 @@ describe("flags download (real bin, real server)", () => {
     assert.strictEqual(result.code, 1)
     assert.include(result.stderr, "every download failed: connection refused")
     assert.notInclude(result.stderr + result.stdout, "    at ")
+    const one = await runCli(["download", "BR", "-s", "http://127.0.0.1:9/flags", "-d", dest])
+    assert.strictEqual(one.code, 1)
+    assert.include(one.stderr, "flags: the download failed: connection refused")
   })
 
   it("a destination that is a file: a clear error before any download", async () => {
@@ -195,6 +198,15 @@ describe("flags download (real bin, real server)", () => {
     assert.strictEqual(result.code, 1)
     assert.match(result.stderr, /flags: cannot write to .*package\.json/)
     assert.notInclude(result.stdout, "downloaded.")
+  })
+
+  it("a destination whose parent is missing: a clear error, nothing created", async () => {
+    const cwd = tempDir()
+    const result = await runCli(["download", "-d", join("typo", "dest"), "-s", server.baseUrl], { cwd })
+    assert.strictEqual(result.code, 1)
+    assert.include(result.stderr, "flags: cannot write to typo/dest: its parent folder does not exist")
+    assert.notInclude(result.stdout, "downloaded.")
+    assert.deepStrictEqual(readdirSync(cwd), [])
   })
 
   it("Ctrl-C: exit 130 after the partial report, no partial or temporary file", async () => {

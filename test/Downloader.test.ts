@@ -11,7 +11,6 @@ import { top20 } from "../src/CountryCodes.js"
 import { type DownloadConfig, downloadMany, downloadOne } from "../src/Downloader.js"
 import * as DownloadMetrics from "../src/DownloadMetrics.js"
 import { defaultRequestOptions } from "../src/FlagClient.js"
-import { prepareDestination } from "../src/FlagFiles.js"
 import * as MemoryFileSystem from "../test/fakes/MemoryFileSystem.js"
 import * as MemoryHttpClient from "../test/fakes/MemoryHttpClient.js"
 
@@ -121,6 +120,24 @@ describe("downloadOne", () => {
     }).pipe(withFakes(http))
   })
 
+  it.effect("retries back off exponentially with jitter: 200 ms then 400 ms, each ×0.8–1.2", () => {
+    const http = MemoryHttpClient.make((_, attempt) =>
+      attempt < 2 ? { status: 500 } : { status: 200, body: "ok" }
+    )
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(downloadOne("BR", { ...config, retries: 3 }))
+      yield* TestClock.adjust("159 millis")
+      assert.strictEqual(http.stats.requests.length, 1, "no retry before 160 ms")
+      yield* TestClock.adjust("81 millis")
+      assert.strictEqual(http.stats.requests.length, 2, "first retry by 240 ms")
+      yield* TestClock.adjust("239 millis")
+      assert.strictEqual(http.stats.requests.length, 2, "second retry not before 160 + 320 ms")
+      yield* TestClock.adjust("241 millis")
+      assert.strictEqual(http.stats.requests.length, 3, "second retry by 240 + 480 ms")
+      assert.strictEqual((yield* Fiber.join(fiber)).status, "OK")
+    }).pipe(withFakes(http))
+  })
+
   it.effect("never retries a 404, and gives up after the last retry", () => {
     const http = MemoryHttpClient.make((url) =>
       url.pathname.includes("/zz/") ? { status: 404 } : { status: 500 }
@@ -226,17 +243,6 @@ describe("downloadOne", () => {
       for (const [name, data] of kept)
         assert.strictEqual(new TextDecoder().decode(data), `flag-${name.slice(6, 8)}`)
     }).pipe(withFakes(http, files))
-  })
-})
-
-describe("prepareDestination", () => {
-  it.effect("refuses a destination that is a file", () => {
-    const files = MemoryFileSystem.make()
-    files.state.files.set("/dest", new Uint8Array())
-    return Effect.gen(function* () {
-      const error = yield* Effect.flip(prepareDestination("/dest"))
-      assert.strictEqual(error._tag, "DestinationError")
-    }).pipe(withFakes(MemoryHttpClient.flagSite([]), files))
   })
 })
 

@@ -24,9 +24,14 @@ export const make = (
   const state: MemoryFiles = { files: new Map(), directories: new Set(["/"]) }
   let written = 0
   const fs = FileSystem.makeNoop({
-    makeDirectory: (path) =>
-      state.files.has(path)
-        ? Effect.fail(
+    // as Node's mkdir: without `recursive`, an existing entry or a missing parent is an error
+    makeDirectory: (path, options) =>
+      Effect.suspend(() => {
+        const dir = path.replace(/\/+$/, "")
+        const parent = dir.replace(/\/[^/]*$/, "") || "/"
+        const exists = state.files.has(dir) || state.directories.has(dir)
+        if (exists && !(options?.recursive && state.directories.has(dir))) {
+          return Effect.fail(
             new PlatformError.SystemError({
               module: "FileSystem",
               method: "makeDirectory",
@@ -34,7 +39,17 @@ export const make = (
               pathOrDescriptor: path
             })
           )
-        : Effect.sync(() => void state.directories.add(path.replace(/\/+$/, ""))),
+        }
+        if (!options?.recursive && !state.directories.has(parent)) {
+          return Effect.fail(notFound("makeDirectory", path))
+        }
+        return Effect.sync(() => {
+          // recursive: every missing ancestor too
+          for (let at = dir; at !== "" && !state.directories.has(at); at = at.replace(/\/[^/]*$/, "")) {
+            state.directories.add(at)
+          }
+        })
+      }),
     stat: (path) =>
       state.directories.has(path.replace(/\/+$/, ""))
         ? Effect.succeed({ type: "Directory" } as FileSystem.File.Info)

@@ -1,0 +1,106 @@
+/**
+ * `flags download` run in-process (the CLI's `run` with an argv), against the real server on a
+ * loopback port through the real undici client: what the spawned-bin tests cannot see from outside.
+ */
+import { readdirSync } from "node:fs"
+import * as Terminal from "@effect/platform/Terminal"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import { run } from "../src/Cli.js"
+import * as FlagServer from "../src/FlagServer.js"
+import { ProgressTerminal } from "../src/Progress.js"
+import * as RecordingTerminal from "./fakes/RecordingTerminal.js"
+import { reportCounts, tempDir } from "./support/cli.js"
+
+const flags = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const stdout = yield* RecordingTerminal.make({ isTTY: false })
+    const stderr = yield* RecordingTerminal.make({ isTTY: false })
+    const exit = yield* run(["node", "flags", ...args]).pipe(
+      Effect.provideService(Terminal.Terminal, stdout.terminal),
+      Effect.provideService(ProgressTerminal, stderr.terminal),
+      Effect.exit
+    )
+    return { exit, stdout: yield* stdout.recording.output, stderr: yield* stderr.recording.output }
+  })
+
+const live = Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici)
+
+describe("flags download (in-process, real client, real server)", () => {
+  it.live(
+    "the announced concurrency is real: 194 requests in flight at once at the server (no pool cap at 100)",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* FlagServer.make({ delay: "1 second" })
+        const dest = tempDir()
+        const result = yield* flags([
+          "download",
+          "-a",
+          "-m",
+          "1000",
+          "-s",
+          server.baseUrl,
+          "--ext",
+          "png",
+          "-d",
+          dest
+        ])
+        assert.isTrue(Exit.isSuccess(result.exit), result.stderr)
+        assert.include(result.stdout, "Searching for 194 flags: from AD to ZW")
+        assert.include(result.stdout, "194 concurrent connections will be used.")
+        assert.strictEqual(yield* server.maxInFlight, 194)
+        assert.strictEqual(reportCounts(result.stdout).ok, 194)
+        assert.strictEqual(readdirSync(dest).length, 194)
+        // one wave of 1 s answers, not two (a pool of 100 would need 2 s)
+        const elapsed = Number(/Elapsed time: ([\d.]+)s/.exec(result.stdout)?.[1])
+        assert.isBelow(elapsed, 1.9)
+        assert.include(result.stderr, "194/194", "the progress bar on the progress terminal")
+        assert.notInclude(result.stderr, "\r", "plain lines when not a terminal")
+      }).pipe(Effect.scoped, Effect.provide(live)),
+    { timeout: 20_000 }
+  )
+
+  it.live("errors end the run with DownloadsFailed (exit code 1) after the report", () =>
+    Effect.gen(function* () {
+      const server = yield* FlagServer.make({ errorRate: 1, seed: 1 })
+      const dest = tempDir()
+      const result = yield* flags([
+        "download",
+        "-v",
+        "BR",
+        "CN",
+        "-s",
+        server.baseUrl,
+        "--ext",
+        "png",
+        "-d",
+        dest
+      ])
+      assert.isTrue(Exit.isFailure(result.exit))
+      if (Exit.isFailure(result.exit)) {
+        const error = result.exit.cause._tag === "Fail" ? result.exit.cause.error : undefined
+        assert.deepInclude(error, { _tag: "DownloadsFailed", errors: 2, exitCode: 1 })
+      }
+      assert.include(result.stdout, "BR error: HTTP error 418 - I'm a Teapot")
+      assert.include(result.stdout, "  2 errors.")
+      assert.deepStrictEqual(readdirSync(dest), [])
+    }).pipe(Effect.scoped, Effect.provide(live))
+  )
+
+  it.live("fault options with another server: one warning line, not a silent no-op", () =>
+    Effect.gen(function* () {
+      const server = yield* FlagServer.make()
+      const dest = tempDir()
+      const result = yield* flags(["download", "BR", "--error-rate", "1", "-s", server.baseUrl, "-d", dest])
+      assert.include(
+        result.stderr,
+        `flags: --delay, --error-rate, --seed, … shape the EMBEDDED server only; ignored for ${server.baseUrl}\n`
+      )
+      assert.isTrue(Exit.isSuccess(result.exit))
+    }).pipe(Effect.scoped, Effect.provide(live))
+  )
+})

@@ -1,0 +1,57 @@
+/**
+ * Ctrl-C and SIGTERM at random moments (seeded, so a failure repeats): every run exits 130 / 143
+ * within a second of the signal, prints the (partial) report, and leaves only complete files.
+ */
+import { readdirSync, readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import * as FastCheck from "effect/FastCheck"
+import { reportCounts, runCli, tempDir } from "./support/cli.js"
+
+const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
+
+describe("signals at random moments", () => {
+  it("every run ends cleanly, whatever the moment", async () => {
+    const moments = FastCheck.sample(
+      FastCheck.record({
+        afterMs: FastCheck.integer({ min: 150, max: 1500 }),
+        signal: FastCheck.constantFrom<NodeJS.Signals>("SIGINT", "SIGTERM")
+      }),
+      { numRuns: 8, seed: 20261124 }
+    )
+    for (const { afterMs, signal } of moments) {
+      const dest = tempDir()
+      const sent = Date.now() + afterMs
+      const result = await runCli(
+        ["download", "-e", "-m", "4", "--delay", "0.05s..0.3s", "--seed", "1", "-d", dest],
+        {
+          signalAfterMs: afterMs,
+          signal
+        }
+      )
+      const label = `${signal} after ${afterMs} ms`
+      assert.isBelow(Date.now() - sent, 1000, `${label}: exit within 1 s`)
+      if (result.code === 0) continue // finished before the signal arrived
+      if (result.code === null) {
+        // arrived while Node was still loading the bin: the default action, which a shell reports as 128 + n
+        assert.strictEqual(result.signal, signal, label)
+        assert.deepStrictEqual(readdirSync(dest), [], label)
+        continue
+      }
+      assert.strictEqual(result.code, signal === "SIGINT" ? 130 : 143, `${label}: ${result.stderr}`)
+      assert.notInclude(result.stderr, "    at ", label)
+      const files = readdirSync(dest)
+      if (result.stdout.includes("--------------------")) {
+        assert.strictEqual(files.length, reportCounts(result.stdout).ok, label)
+      }
+      for (const file of files) {
+        assert.match(file, /^[A-Z]{2}\.png$/, `${label}: ${file}`)
+        assert.deepStrictEqual(
+          readFileSync(join(dest, file)),
+          readFileSync(join(packageDir, "png100px", file.toLowerCase()))
+        )
+      }
+    }
+  }, 60_000)
+})
