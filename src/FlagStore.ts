@@ -72,12 +72,10 @@ export const bundled: Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSy
       .sort()
     const published = new Set(codes.map((cc) => cc.toLowerCase()))
     const folders: Record<string, string> = { png: "png100px", svg: "svg" }
-    const read = yield* Effect.cachedFunction((key: string) => {
-      const [cc = "", ext = ""] = key.split(".")
-      const folder = folders[ext]
-      return folder === undefined
-        ? Effect.succeedNone
-        : fs.readFile(path.join(root, folder, `${cc}.${ext}`)).pipe(Effect.option)
+    // keyed by `cc.ext` of published codes and known extensions only, so the cache stays bounded
+    const read = yield* Effect.cachedFunction((name: string) => {
+      const folder = folders[name.slice(name.lastIndexOf(".") + 1)] ?? ""
+      return fs.readFile(path.join(root, folder, name)).pipe(Effect.option)
     })
     return {
       codes,
@@ -89,6 +87,7 @@ export const bundled: Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSy
           const body = metadataOf(cc, names[cc.toUpperCase()] ?? cc.toUpperCase())
           return Effect.succeedSome({ body, contentType: contentTypes.json ?? "" })
         }
+        if (name !== `${cc}.png` && name !== `${cc}.svg`) return Effect.succeedNone
         return read(name).pipe(Effect.map(Option.map((body) => ({ body, contentType: contentTypeOf(name) }))))
       }
     } satisfies FlagStore
@@ -123,12 +122,19 @@ export const directory = (
     }
     const extensions = [...extensionCounts.entries()].sort((a, b) => b[1] - a[1]).map(([ext]) => ext)
     const inside = (file: string) => file.startsWith(`${root}${path.sep}`)
-    const read = yield* Effect.cachedFunction((relative: string) =>
-      fs.realPath(path.join(root, relative)).pipe(
+    // only files found are kept (the keys are then bounded by the folder); misses are looked up again
+    const found = new Map<string, Uint8Array>()
+    const read = (relative: string): Effect.Effect<Option.Option<Uint8Array>> => {
+      const known = found.get(relative)
+      if (known !== undefined) return Effect.succeedSome(known)
+      return fs.realPath(path.join(root, relative)).pipe(
         Effect.flatMap((real) => (inside(real) ? Effect.asSome(fs.readFile(real)) : Effect.succeedNone)),
+        Effect.tap((body) => {
+          if (Option.isSome(body)) found.set(relative, body.value)
+        }),
         Effect.orElseSucceed(() => Option.none<Uint8Array>())
       )
-    )
+    }
     return {
       codes,
       extension: extensions[0] ?? "gif",

@@ -4,8 +4,14 @@ import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { assert, describe, it } from "@effect/vitest"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
 import * as FlagServer from "../src/FlagServer.js"
+import { eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
@@ -151,6 +157,77 @@ describe("FlagServer --dir (the book's layout)", () => {
         assert.notInclude(response.body.toString(), "secret", path)
         assert.notInclude(response.body.toString(), "root:", path)
       }
+    })
+  )
+})
+
+describe("FlagServer requests in flight, logs and shutdown", () => {
+  it.scoped("counts requests in flight; a client leaving mid-delay frees its slot", () =>
+    Effect.gen(function* () {
+      const server = yield* start({ delay: "1 second" })
+      const requests = yield* Effect.forEach(["br", "cn", "de", "fr", "jp"], (cc) =>
+        Effect.fork(rawRequest(server.baseUrl, `/flags/${cc}/${cc}.png`))
+      )
+      yield* eventually(Effect.map(server.inFlight, (n) => n === 5))
+      const [leaving, ...staying] = requests
+      if (leaving !== undefined) yield* Fiber.interrupt(leaving)
+      yield* eventually(Effect.map(server.inFlight, (n) => n === 4))
+      yield* TestClock.adjust("1 second")
+      for (const request of staying) assert.strictEqual((yield* Fiber.join(request)).status, 200)
+      yield* eventually(Effect.map(server.inFlight, (n) => n === 0))
+      assert.strictEqual(yield* server.maxInFlight, 5)
+    })
+  )
+
+  it.scoped("ignores the query string; odd extensions are 404s", () =>
+    Effect.gen(function* () {
+      const server = yield* start()
+      assert.strictEqual((yield* rawRequest(server.baseUrl, "/flags/br/br.png?v=1")).status, 200)
+      for (const path of ["/flags/br/br.pngx", "/flags/br/br.exe", `/flags/br/br.${"a".repeat(9)}`]) {
+        assert.strictEqual((yield* rawRequest(server.baseUrl, path)).status, 404, path)
+      }
+    })
+  )
+
+  it.scoped("logs one line per request like slow_server.py unless quiet", () =>
+    Effect.gen(function* () {
+      const lines: Array<string> = []
+      const server = yield* Console.consoleWith((console) =>
+        Console.withConsole(start({ quiet: false, delay: "500 millis", errorRate: 0.5, seed: 4 }), {
+          ...console,
+          log: (...args) => Effect.sync(() => lines.push(args.join(" ")))
+        })
+      )
+      const statuses: Array<number> = []
+      for (const cc of ["br", "cn", "de", "fr", "jp", "zz"]) {
+        const request = yield* Effect.fork(rawRequest(server.baseUrl, `/flags/${cc}/${cc}.png`))
+        yield* eventually(Effect.map(server.inFlight, (n) => n === 1))
+        yield* TestClock.adjust("500 millis")
+        statuses.push((yield* Fiber.join(request)).status)
+      }
+      assert.include(statuses, 418)
+      assert.include(statuses, 200)
+      assert.deepStrictEqual(
+        lines,
+        ["BR", "CN", "DE", "FR", "JP", "ZZ"].map((cc, i) => `${cc} delay: 0.50s ${statuses[i]}`)
+      )
+    })
+  )
+
+  it.live("shuts down at once even with a stalled client, and the port is free again", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const server = yield* Scope.extend(start({ stallRate: 1 }), scope)
+      const stalled = yield* Effect.fork(
+        rawRequest(server.baseUrl, "/flags/br/br.png", { timeoutMs: 10_000 })
+      )
+      yield* eventually(Effect.map(server.inFlight, (n) => n === 1))
+      yield* Scope.close(scope, Exit.void).pipe(
+        Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "shutdown waited for the client" })
+      )
+      assert.isDefined((yield* Fiber.join(stalled)).error)
+      const port = Number(new URL(server.baseUrl).port)
+      yield* Effect.scoped(start({ port }))
     })
   )
 })

@@ -43,7 +43,12 @@ describe("signals at random moments", () => {
       assert.notInclude(result.stderr, "    at ", label)
       const files = readdirSync(dest)
       if (result.stdout.includes("--------------------")) {
-        assert.strictEqual(files.length, reportCounts(result.stdout).ok, label)
+        // a download renamed into place as the signal lands may miss the report: at most one per slot
+        const ok = reportCounts(result.stdout).ok
+        assert.isTrue(
+          files.length >= ok && files.length <= ok + 4,
+          `${label}: ${files.length} files, ${ok} reported`
+        )
       }
       for (const file of files) {
         assert.match(file, /^[A-Z]{2}\.png$/, `${label}: ${file}`)

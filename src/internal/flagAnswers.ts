@@ -1,0 +1,156 @@
+/**
+ * What the flag server answers to a request, whichever HTTP server sends it: routing, the fault
+ * draw, the delay, the log line. With no faults and no log, each answer is built once and reused.
+ */
+import * as Console from "effect/Console"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import type * as FlagStore from "../FlagStore.js"
+import { type Decision, decide, type Fault, type FaultOptions, isQuiet } from "../ServerFaults.js"
+
+/** How the body of an answer travels: whole, or broken in one of the fault menu's ways. */
+export type Transfer = Exclude<Fault, { readonly _tag: "Status" }>
+
+/** One answer: status, headers (with `content-length`), the body, and how it is sent. */
+export interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Uint8Array
+  readonly transfer: Transfer
+}
+
+/** Counts the requests being answered, and the most at once. */
+export class InFlight {
+  current = 0
+  max = 0
+  enter(): void {
+    if (++this.current > this.max) this.max = this.current
+  }
+  leave(): void {
+    this.current--
+  }
+}
+
+/** A flag store behind the fault menu. */
+export interface Responder {
+  readonly codes: ReadonlyArray<string>
+  readonly extension: string
+  readonly inFlight: InFlight
+  /** The answer to `method url` (the raw request target, query included), after any delay. */
+  readonly respond: (method: string, url: string) => Effect.Effect<Answer>
+}
+
+const whole: Transfer = { _tag: "None" }
+const empty = new Uint8Array(0)
+const text = (status: number, message: string, headers: Record<string, string> = {}): Answer => {
+  const body = new TextEncoder().encode(message)
+  const length = String(body.length)
+  return {
+    status,
+    headers: { "content-type": "text/plain", "content-length": length, ...headers },
+    body,
+    transfer: whole
+  }
+}
+const notFound = text(404, "404 Not Found\n")
+const notAllowed = text(405, "405 Method Not Allowed\n", { allow: "GET, HEAD" })
+const notFoundEffect = Effect.succeed(notFound)
+const notAllowedEffect = Effect.succeed(notAllowed)
+
+const fileAnswer = (file: FlagStore.FlagFile, transfer: Transfer = whole): Answer => ({
+  status: 200,
+  headers: { "content-type": file.contentType, "content-length": String(file.body.length) },
+  body: file.body,
+  transfer
+})
+
+const statusAnswer = (status: number, retryAfter: Option.Option<number>): Answer => ({
+  status,
+  headers: Option.match(retryAfter, {
+    onNone: () => ({ "content-length": "0" }),
+    onSome: (seconds) => ({ "content-length": "0", "retry-after": String(seconds) })
+  }),
+  body: empty,
+  transfer: whole
+})
+
+// `cc` is two lowercase letters; the file is `cc.ext` of the same code or `metadata.json`
+const flagPath = /^\/flags\/([a-z]{2})\/(([a-z]{2})\.[a-z0-9]{1,8}|metadata\.json)$/
+
+/** The answers of `store` under `options`'s faults; the fault draws come from a `Random` seeded by `seed`. */
+export const make = (
+  store: FlagStore.FlagStore,
+  options: FaultOptions & { readonly seed?: number | undefined; readonly quiet?: boolean | undefined }
+): Responder => {
+  const quiet = options.quiet ?? true
+  const plain = isQuiet(options) && quiet
+  const random = options.seed === undefined ? undefined : Random.make(options.seed)
+  const noDecision: Decision = { delay: Duration.zero, fault: whole }
+  const decideOne = isQuiet(options)
+    ? Effect.succeed(noDecision)
+    : random === undefined
+      ? decide(options)
+      : Effect.withRandom(decide(options), random)
+  const listingBody = new TextEncoder().encode(
+    JSON.stringify({ extension: store.extension, codes: store.codes })
+  )
+  const listing = Effect.succeed<Answer>({
+    status: 200,
+    headers: { "content-type": "application/json", "content-length": String(listingBody.length) },
+    body: listingBody,
+    transfer: whole
+  })
+
+  // only answers that exist are kept: the keys are then bounded by the files there are
+  const ready = new Map<string, Effect.Effect<Answer>>()
+  const plainAnswer = (path: string, cc: string, name: string) =>
+    Effect.map(store.file(cc, name), (file) => {
+      if (Option.isNone(file)) return notFound
+      const answer = fileAnswer(file.value)
+      ready.set(path, Effect.succeed(answer))
+      return answer
+    })
+
+  const faultyAnswer = (method: string, cc: string, name: string) =>
+    Effect.gen(function* () {
+      const decision = yield* decideOne
+      if (Duration.greaterThan(decision.delay, Duration.zero)) yield* Effect.sleep(decision.delay)
+      const fault = decision.fault
+      const answer =
+        fault._tag === "Status"
+          ? statusAnswer(fault.status, fault.retryAfter)
+          : Option.match(yield* store.file(cc, name), {
+              onNone: () => notFound,
+              onSome: (file) => fileAnswer(file, method === "HEAD" ? whole : fault)
+            })
+      if (!quiet) {
+        const seconds = (Duration.toMillis(decision.delay) / 1000).toFixed(2)
+        const broken = answer.transfer._tag === "None" ? "" : ` ${answer.transfer._tag.toLowerCase()}`
+        yield* Console.log(`${cc.toUpperCase()} delay: ${seconds}s ${answer.status}${broken}`)
+      }
+      return answer
+    })
+
+  return {
+    codes: store.codes,
+    extension: store.extension,
+    inFlight: new InFlight(),
+    respond: (method, url) => {
+      const queryAt = url.indexOf("?")
+      const path = queryAt === -1 ? url : url.slice(0, queryAt)
+      const readOnly = method === "GET" || method === "HEAD"
+      if (path === "/flags" || path === "/flags/") return readOnly ? listing : notAllowedEffect
+      const match = flagPath.exec(path)
+      const cc = match?.[1]
+      const name = match?.[2]
+      if (cc === undefined || name === undefined || (match?.[3] !== undefined && match[3] !== cc)) {
+        return notFoundEffect
+      }
+      if (!readOnly) return notAllowedEffect
+      if (!plain) return faultyAnswer(method, cc, name)
+      return ready.get(path) ?? plainAnswer(path, cc, name)
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The flag server on Node's `http` module: one fiber per request runs the answer, and the answer is
+ * written to the socket directly, so broken transfers (reset, truncation, stall) are real ones.
+ */
+import type * as Http from "node:http"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import * as Runtime from "effect/Runtime"
+import type { Answer, Responder } from "./flagAnswers.js"
+
+const slowTick = "100 millis"
+
+/** Sends `answer`; the effect ends when the response is done (or never, for a stall). */
+const send = (head: boolean, response: Http.ServerResponse, answer: Answer): Effect.Effect<void> => {
+  const transfer = answer.transfer
+  if (head || transfer._tag === "None") {
+    response.writeHead(answer.status, answer.headers).end(head ? undefined : answer.body)
+    return Effect.void
+  }
+  const body = answer.body
+  response.writeHead(answer.status, answer.headers)
+  switch (transfer._tag) {
+    case "Reset":
+      response.write(body.subarray(0, body.length >> 1), () => response.socket?.resetAndDestroy())
+      return Effect.never
+    case "Truncate":
+      response.write(body.subarray(0, body.length >> 1), () => response.socket?.destroy())
+      return Effect.never
+    case "Stall":
+      response.flushHeaders()
+      return Effect.never
+    case "Slow": {
+      // a tenth of the bandwidth every tenth of a second, on Effect's clock
+      const chunk = Math.max(1, Math.floor(transfer.bytesPerSecond / 10))
+      const from = (offset: number): Effect.Effect<void> =>
+        offset >= body.length
+          ? Effect.async<void>((resume) => {
+              response.end(() => resume(Effect.void))
+            })
+          : Effect.sync(() => response.write(body.subarray(offset, offset + chunk))).pipe(
+              Effect.zipRight(Effect.sleep(slowTick)),
+              Effect.zipRight(Effect.suspend(() => from(offset + chunk)))
+            )
+      return from(0)
+    }
+  }
+}
+
+/**
+ * A `request` listener answering with `responder` in `runtime`. Answers known at once complete
+ * inside the listener; the others are tracked in `running` and interrupted when their client leaves.
+ */
+export const listener = <R>(
+  responder: Responder,
+  runtime: Runtime.Runtime<R>,
+  running: Set<Fiber.RuntimeFiber<void>>
+) => {
+  const runFork = Runtime.runFork(runtime)
+  const inFlight = responder.inFlight
+  return (request: Http.IncomingMessage, response: Http.ServerResponse): void => {
+    const method = request.method ?? "GET"
+    inFlight.enter()
+    const fiber = runFork(
+      Effect.flatMap(responder.respond(method, request.url ?? "/"), (answer) =>
+        send(method === "HEAD", response, answer)
+      )
+    )
+    const done = (exit: Exit.Exit<void>) => {
+      inFlight.leave()
+      // a defect in an answer: the client sees the connection end, the server goes on
+      if (Exit.isFailure(exit) && !response.writableEnded) response.destroy()
+    }
+    const exit = fiber.unsafePoll()
+    if (exit !== null) {
+      done(exit)
+      return
+    }
+    running.add(fiber)
+    const onClose = () => fiber.unsafeInterruptAsFork(FiberId.none)
+    response.once("close", onClose)
+    fiber.addObserver((exit) => {
+      running.delete(fiber)
+      response.off("close", onClose)
+      done(exit)
+    })
+  }
+}
