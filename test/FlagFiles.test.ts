@@ -1,3 +1,5 @@
+import * as PlatformError from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -27,6 +29,32 @@ describe("prepareDestination", () => {
       assert.deepStrictEqual([...files.state.directories], ["/"])
     }).pipe(withFiles(files))
   })
+
+  it.effect("refuses a destination it cannot write to, before any download", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(prepareDestination("/readonly"))
+      assert.strictEqual(error.message, "cannot write to /readonly: not writable")
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          FileSystem.layerNoop({
+            makeDirectory: () => Effect.void,
+            stat: () => Effect.succeed({ type: "Directory" } as FileSystem.File.Info),
+            writeFile: (path) =>
+              Effect.fail(
+                new PlatformError.SystemError({
+                  module: "FileSystem",
+                  method: "writeFile",
+                  reason: "PermissionDenied",
+                  pathOrDescriptor: path
+                })
+              )
+          }),
+          Path.layer
+        )
+      )
+    )
+  )
 
   it.effect("refuses a destination that is a file", () => {
     const files = MemoryFileSystem.make()
