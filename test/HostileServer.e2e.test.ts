@@ -70,6 +70,8 @@ beforeAll(async () => {
         pump()
         return
       }
+      case "na": // accepts, reads the request, never answers
+        return
       case "ct": // an HTML page with 200
         image(Buffer.from("<html>captive portal</html>"), "text/html")
         return
@@ -80,9 +82,37 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}/flags`
 })
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
+)
 
 describe("a hostile server", () => {
+  it("a server that accepts and never answers: each code times out, bounded by --timeout", async () => {
+    const dest = tempDir()
+    const started = Date.now()
+    const result = await runCli([
+      "download",
+      "-v",
+      "-s",
+      base,
+      "--ext",
+      "png",
+      "-d",
+      dest,
+      "--timeout",
+      "0.5",
+      "NA"
+    ])
+    assert.strictEqual(result.code, 1)
+    assert.include(result.stdout, "NA error: timed out after 0.5s")
+    assert.isBelow(Date.now() - started, 3000)
+    assert.deepStrictEqual(readdirSync(dest), [])
+  })
+
   it("redirects, length lies, endless and oversized bodies, wrong types: errors, nothing written for them", async () => {
     const dest = tempDir()
     const codes = ["RA", "RB", "RC", "RD", "LA", "LB", "LC", "CT", "OK"]
