@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
+import { createServer } from "node:net"
 import { dirname, join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as FastCheck from "effect/FastCheck"
@@ -59,4 +60,41 @@ describe("signals at random moments", () => {
       }
     }
   }, 60_000)
+})
+
+describe("signals at random moments: spin and serve", () => {
+  const moments = FastCheck.sample(FastCheck.integer({ min: 100, max: 1200 }), { numRuns: 4, seed: 7 })
+
+  it("flags spin: exit 130 with its line ended, or Node's default action while still loading", async () => {
+    for (const afterMs of moments) {
+      const result = await runCli(["spin", "--seconds", "5"], { signalAfterMs: afterMs })
+      if (result.code === null) {
+        assert.strictEqual(result.signal, "SIGINT")
+        continue
+      }
+      assert.strictEqual(result.code, 130, `after ${afterMs} ms`)
+      if (result.stdout.includes("thinking!"))
+        assert.isTrue(result.stdout.endsWith("thinking!\n"), `after ${afterMs} ms`)
+      assert.notInclude(result.stdout, "Answer")
+    }
+  }, 30_000)
+
+  it("flags serve: exit 0 and the port released, whenever Ctrl-C comes", async () => {
+    for (const afterMs of moments) {
+      const result = await runCli(["serve", "--port", "0", "--quiet"], { signalAfterMs: afterMs })
+      if (result.code === null) {
+        assert.strictEqual(result.signal, "SIGINT")
+        continue
+      }
+      assert.strictEqual(result.code, 0, `after ${afterMs} ms: ${result.stderr}`)
+      const port = Number(/127\.0\.0\.1:(\d+)\//.exec(result.stdout)?.[1] ?? 0)
+      if (port > 0) {
+        await new Promise<void>((resolve, reject) => {
+          const again = createServer()
+            .once("error", reject)
+            .listen(port, "127.0.0.1", () => again.close(() => resolve()))
+        })
+      }
+    }
+  }, 30_000)
 })
