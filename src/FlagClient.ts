@@ -102,14 +102,17 @@ const readBody = (url: string, response: HttpClientResponse.HttpClientResponse, 
     )
   }
   // no length announced (chunked): count as it comes, and stop at the cap
+  const chunks: Array<Uint8Array> = []
   return response.stream.pipe(
     Stream.mapError(transport(url)),
-    Stream.runFoldEffect({ size: 0, chunks: [] as Array<Uint8Array> }, (acc, chunk) =>
-      acc.size + chunk.length > maxBytes
-        ? Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: maxBytes })))
-        : Effect.succeed({ size: acc.size + chunk.length, chunks: [...acc.chunks, chunk] })
-    ),
-    Effect.map(({ size, chunks }) => {
+    Stream.runFoldEffect(0, (size, chunk) => {
+      if (size + chunk.length > maxBytes) {
+        return Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: maxBytes })))
+      }
+      chunks.push(chunk)
+      return Effect.succeed(size + chunk.length)
+    }),
+    Effect.map((size) => {
       const body = new Uint8Array(size)
       let offset = 0
       for (const chunk of chunks) {

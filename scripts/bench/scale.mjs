@@ -52,12 +52,3 @@ console.log(
     lastQuarterRate: rate(n - quarter, n)
   })
 )
-if (globalThis.gc) {
-  globalThis.gc()
-  console.error(
-    "heapUsed after gc MB",
-    Math.round(process.memoryUsage().heapUsed / 1e6),
-    "rss MB",
-    Math.round(process.memoryUsage().rss / 1e6)
-  )
-}
