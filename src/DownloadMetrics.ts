@@ -11,6 +11,13 @@ export const downloads = Metric.counter("flags_downloads_total", {
   incremental: true
 })
 
+/** `downloads` tagged once per status: tagging builds a new metric key, too dear for every download. */
+export const downloadsByStatus = {
+  OK: Metric.tagged(downloads, "status", "OK"),
+  NOT_FOUND: Metric.tagged(downloads, "status", "NOT_FOUND"),
+  ERROR: Metric.tagged(downloads, "status", "ERROR")
+} as const
+
 /** How long each download took (request, body, save), in milliseconds. */
 export const downloadDuration = Metric.histogram(
   "flags_download_duration_ms",

@@ -17,6 +17,7 @@ import {
   UnexpectedContentType,
   withoutStack
 } from "./DownloadErrors.js"
+import { withSpanWhenTraced } from "./internal/spans.js"
 
 /** How requests are made. */
 export interface RequestOptions {
@@ -72,6 +73,9 @@ const describeTransport = (cause: unknown): string => {
     if (code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") {
       return "body shorter than its Content-Length"
     }
+    // the CLI's node:http client (internal/nodeHttpClient.ts) says which of the two it was
+    if (code === "ERR_INCOMPLETE_BODY" && current instanceof Error) return current.message
+    if (typeof code === "string" && code.startsWith("HPE_")) return "malformed HTTP answer"
     current = (current as { cause?: unknown }).cause
   }
   return cause instanceof Error ? cause.message : "transfer failed"
@@ -83,29 +87,33 @@ const transport = (url: string) => (error: HttpClientError.HttpClientError) =>
   )
 
 /** Retry-After in seconds or as an HTTP date, measured against Effect's clock. */
-const retryAfterOf = (response: HttpClientResponse.HttpClientResponse) =>
-  Effect.gen(function* () {
-    const header = response.headers["retry-after"]
-    if (header === undefined) return undefined
-    if (/^\d+$/.test(header.trim())) return Duration.seconds(Number(header))
-    const at = Date.parse(header)
-    if (Number.isNaN(at)) return undefined
-    return Duration.millis(Math.max(0, at - (yield* Clock.currentTimeMillis)))
-  })
+const retryAfterOf = (header: string | undefined) => {
+  if (header === undefined) return Effect.succeed(undefined)
+  if (/^\d+$/.test(header.trim())) return Effect.succeed(Duration.seconds(Number(header)))
+  const at = Date.parse(header)
+  if (Number.isNaN(at)) return Effect.succeed(undefined)
+  return Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(Math.max(0, at - now)))
+}
 
-const readBody = (url: string, response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
-  const declared = Number(response.headers["content-length"])
+const readBody = (
+  url: string,
+  response: HttpClientResponse.HttpClientResponse,
+  contentLength: string | undefined,
+  maxBytes: number
+): Effect.Effect<Uint8Array, RequestError> => {
+  const declared = Number(contentLength)
   if (declared > maxBytes) return Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: maxBytes })))
-  if (Number.isFinite(declared) && response.headers["content-length"] !== undefined) {
-    return Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
-      Effect.mapError(transport(url))
-    )
+  if (contentLength !== undefined && Number.isFinite(declared)) {
+    return Effect.mapBoth(response.arrayBuffer, {
+      onFailure: transport(url),
+      onSuccess: (buffer) => new Uint8Array(buffer)
+    })
   }
   // no length announced (chunked): count as it comes, and stop at the cap
   const chunks: Array<Uint8Array> = []
   return response.stream.pipe(
     Stream.mapError(transport(url)),
-    Stream.runFoldEffect(0, (size, chunk) => {
+    Stream.runFoldEffect(0, (size, chunk): Effect.Effect<number, RequestError> => {
       if (size + chunk.length > maxBytes) {
         return Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: maxBytes })))
       }
@@ -126,55 +134,73 @@ const readBody = (url: string, response: HttpClientResponse.HttpClientResponse, 
 
 const isSameOrigin = (from: URL, to: URL) => from.protocol === to.protocol && from.host === to.host
 
-const attempt = (url: string, options: RequestOptions, expected: "image" | "json") =>
-  Effect.gen(function* () {
-    const client = yield* HttpClient.HttpClient
-    let current = new URL(url)
-    for (let redirects = 0; ; redirects++) {
-      const response = yield* client.get(current).pipe(Effect.mapError(transport(url)))
-      const location = response.headers.location
-      if (response.status >= 300 && response.status < 400 && location !== undefined) {
-        if (redirects >= maxRedirects) {
-          return yield* Effect.fail(
-            withoutStack(() => new TransportError({ url, reason: "too many redirects" }))
-          )
-        }
-        const next = new URL(location, current)
-        if (!isSameOrigin(current, next)) {
-          return yield* Effect.fail(
-            withoutStack(
-              () =>
-                new TransportError({
-                  url,
-                  reason: `redirect to another origin refused: ${next.origin === "null" ? next.protocol : next.origin}`
-                })
-            )
-          )
-        }
-        current = next
-        continue
+/** Error answers are read (within a small cap) so their connection is free for the next request. */
+const errorBodyCap = 64 * 1024
+
+/** One request and what its answer means, following same-origin redirects (the hot path: no generator). */
+const follow = (
+  client: HttpClient.HttpClient,
+  url: string,
+  current: string | URL,
+  redirects: number,
+  options: RequestOptions,
+  expected: "image" | "json"
+): Effect.Effect<Uint8Array, RequestError> =>
+  Effect.flatMap(Effect.mapError(client.get(current), transport(url)), (response) => {
+    // each read of `headers` converts the platform's headers anew: read them once
+    const headers = response.headers
+    const status = response.status
+    if (status === 200) {
+      const contentType = headers["content-type"]
+      if (acceptsContentType(expected, contentType)) {
+        return readBody(url, response, headers["content-length"], options.maxBytes)
       }
-      if (response.status === 200) {
-        const contentType = response.headers["content-type"]
-        if (!acceptsContentType(expected, contentType)) {
-          yield* Effect.ignore(readBody(url, response, 64 * 1024))
-          return yield* Effect.fail(
-            withoutStack(() => new UnexpectedContentType({ url, contentType: contentType ?? "" }))
-          )
-        }
-        return yield* readBody(url, response, options.maxBytes)
-      }
-      // read what an error answer carries (within a small cap), so its connection is free for the next request
-      yield* Effect.ignore(readBody(url, response, 64 * 1024))
-      if (response.status === 404) return yield* Effect.fail(withoutStack(() => new FlagNotFound({ url })))
-      const retryAfter = yield* retryAfterOf(response)
-      const reason = reasons[response.status] ?? "Unexpected Status"
-      return yield* Effect.fail(
-        withoutStack(() => new HttpStatusError({ url, status: response.status, reason, retryAfter }))
+      return Effect.zipRight(
+        Effect.ignore(readBody(url, response, headers["content-length"], errorBodyCap)),
+        Effect.fail(withoutStack(() => new UnexpectedContentType({ url, contentType: contentType ?? "" })))
       )
     }
-  }).pipe(
-    Effect.scoped,
+    const location = headers.location
+    if (status >= 300 && status < 400 && location !== undefined) {
+      const from = typeof current === "string" ? new URL(current) : current
+      const next = new URL(location, from)
+      if (redirects >= maxRedirects) {
+        return Effect.fail(withoutStack(() => new TransportError({ url, reason: "too many redirects" })))
+      }
+      if (!isSameOrigin(from, next)) {
+        const origin = next.origin === "null" ? next.protocol : next.origin
+        return Effect.fail(
+          withoutStack(
+            () => new TransportError({ url, reason: `redirect to another origin refused: ${origin}` })
+          )
+        )
+      }
+      return follow(client, url, next, redirects + 1, options, expected)
+    }
+    const failure: Effect.Effect<never, RequestError> =
+      status === 404
+        ? Effect.fail(withoutStack(() => new FlagNotFound({ url })))
+        : Effect.flatMap(retryAfterOf(headers["retry-after"]), (retryAfter) =>
+            Effect.fail(
+              withoutStack(
+                () =>
+                  new HttpStatusError({
+                    url,
+                    status,
+                    reason: reasons[status] ?? "Unexpected Status",
+                    retryAfter
+                  })
+              )
+            )
+          )
+    return Effect.zipRight(
+      Effect.ignore(readBody(url, response, headers["content-length"], errorBodyCap)),
+      failure
+    )
+  })
+
+const attempt = (url: string, options: RequestOptions, expected: "image" | "json") =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => follow(client, url, url, 0, options, expected)).pipe(
     Effect.timeoutFail({
       duration: options.timeout,
       onTimeout: () => withoutStack(() => new RequestTimeout({ url, timeout: options.timeout }))
@@ -222,6 +248,6 @@ export const get = (
 ) => {
   const once = attempt(url, options, expected)
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
-    Effect.withSpan("FlagClient.get", { attributes: { url }, captureStackTrace: false })
+    withSpanWhenTraced("FlagClient.get", { url })
   )
 }

@@ -5,6 +5,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import { SaveError, withoutStack } from "./DownloadErrors.js"
+import { withSpanWhenTraced } from "./internal/spans.js"
 
 /** The destination cannot take files. */
 export class DestinationError extends Data.TaggedError("DestinationError")<{
@@ -68,15 +69,20 @@ export const prepareDestination = (dest: string) =>
  * Writes `body` to `dest/file` through a temporary file renamed into place: an error or an
  * interruption leaves the old file (if any) and no partial one; the temporary file is removed.
  */
-export const saveFile = (dest: string, file: string, body: Uint8Array) =>
-  Effect.gen(function* () {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    const target = path.join(dest, file)
-    const temporary = path.join(dest, `.${file}.${(yield* Random.nextInt).toString(36)}.part`)
-    yield* Effect.acquireUseRelease(
-      Effect.succeed(temporary),
-      (temp) => Effect.zipRight(fs.writeFile(temp, body), fs.rename(temp, target)),
-      (temp, exit) => (exit._tag === "Success" ? Effect.void : Effect.ignore(fs.remove(temp)))
-    ).pipe(Effect.mapError((cause) => withoutStack(() => new SaveError({ path: target, cause }))))
-  }).pipe(Effect.withSpan("FlagFiles.saveFile", { attributes: { file }, captureStackTrace: false }))
+export const saveFile = (
+  dest: string,
+  file: string,
+  body: Uint8Array
+): Effect.Effect<void, SaveError, FileSystem.FileSystem | Path.Path> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    Effect.flatMap(Path.Path, (path) =>
+      Effect.flatMap(Random.nextInt, (n) => {
+        const target = path.join(dest, file)
+        const temporary = path.join(dest, `.${file}.${n.toString(36)}.part`)
+        return Effect.zipRight(fs.writeFile(temporary, body), fs.rename(temporary, target)).pipe(
+          Effect.onError(() => Effect.ignore(fs.remove(temporary))),
+          Effect.mapError((cause) => withoutStack(() => new SaveError({ path: target, cause })))
+        )
+      })
+    )
+  ).pipe(withSpanWhenTraced("FlagFiles.saveFile", { file }))

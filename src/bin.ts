@@ -5,7 +5,6 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type { Teardown } from "@effect/platform/Runtime"
 import * as Terminal from "@effect/platform/Terminal"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
@@ -15,6 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { run, usage } from "./Cli.js"
 import { ExitCode, exitCodeOf } from "./ExitCode.js"
+import * as NodeHttpClientLite from "./internal/nodeHttpClient.js"
 import { ProgressTerminal } from "./Progress.js"
 
 const subcommand = process.argv.slice(2).find((arg) => !arg.startsWith("-"))
@@ -105,6 +105,6 @@ run(process.argv).pipe(
   Effect.withTracerEnabled(false),
   reportFailure,
   withPlainText,
-  Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici, stderrTerminal)),
+  Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClientLite.layer, stderrTerminal)),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown })
 )
