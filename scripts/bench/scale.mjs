@@ -1,5 +1,6 @@
 // Memory and per-request cost at scale, through the library's `downloadStream`: N requests (the 676
 // codes AA…ZZ over and over: about 37 % flags, the rest 404s) at concurrency C, counted as they end.
+// The client is the CLI's (node:http, keep-alive), or BENCH_CLIENT=undici for @effect/platform-node's undici.
 // Prints a JSON line with the request rates of the first and last quarters. Usage: node scale.mjs BASE_URL N C
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -11,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { CountryCodes, Downloader, FlagClient } from "../../dist/lib/index.js"
+import * as CliHttpClient from "../../dist/lib/internal/nodeHttpClient.js"
 
 const [baseUrl, total = "100000", concurrency = "200"] = process.argv.slice(2)
 const n = Number(total)
@@ -37,7 +39,13 @@ const program = Downloader.downloadStream(codes(), config, { concurrency: Number
   )
 )
 await Effect.runPromise(
-  Effect.provide(program, Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici))
+  Effect.provide(
+    program,
+    Layer.mergeAll(
+      NodeContext.layer,
+      process.env.BENCH_CLIENT === "undici" ? NodeHttpClient.layerUndici : CliHttpClient.layer
+    )
+  )
 )
 rmSync(dest, { recursive: true, force: true })
 const quarter = Math.floor(n / 4)

@@ -1,0 +1,190 @@
+/** The CLI's node:http `HttpClient` against real loopback servers: bodies, reuse, no cap, broken transfers. */
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as Stream from "effect/Stream"
+import * as FlagClient from "../src/FlagClient.js"
+import * as CliHttpClient from "../src/internal/nodeHttpClient.js"
+import { eventually } from "./support/eventually.js"
+
+interface Seen {
+  connections: number
+  inFlight: number
+  maxInFlight: number
+  closedEarly: number
+  bodies: Array<string>
+}
+
+/** A loopback server for the scope's life; `handle` answers, `seen` counts what the client did. */
+const serve = (handle: (request: Http.IncomingMessage, response: Http.ServerResponse, seen: Seen) => void) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly seen: Seen; readonly server: Http.Server }>((resume) => {
+      const seen: Seen = { connections: 0, inFlight: 0, maxInFlight: 0, closedEarly: 0, bodies: [] }
+      const server = Http.createServer((request, response) => {
+        seen.inFlight++
+        seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight)
+        response.on("close", () => {
+          seen.inFlight--
+          if (!response.writableFinished) seen.closedEarly++
+        })
+        const chunks: Array<Buffer> = []
+        request.on("data", (chunk: Buffer) => chunks.push(chunk))
+        request.on("end", () => {
+          seen.bodies.push(Buffer.concat(chunks).toString())
+          handle(request, response, seen)
+        })
+      })
+      server.on("connection", () => seen.connections++)
+      server.listen(0, "127.0.0.1", () =>
+        resume(
+          Effect.succeed({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server })
+        )
+      )
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  )
+
+const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex")
+
+describe("the CLI's node:http HttpClient", () => {
+  it.scoped("status, headers, body as bytes, text and JSON; a body read twice is the same body", () =>
+    Effect.gen(function* () {
+      const { url } = yield* serve((request, response) => {
+        if (request.url === "/json") {
+          response.writeHead(200, { "Content-Type": "application/json", "X-Flag": "BR" })
+          response.end(JSON.stringify({ country: "Brazil" }))
+        } else {
+          response.writeHead(404, { "Content-Type": "text/plain" })
+          response.end("no such flag")
+        }
+      })
+      const client = yield* HttpClient.HttpClient
+      const ok = yield* client.get(`${url}/json`)
+      assert.strictEqual(ok.status, 200)
+      assert.strictEqual(ok.headers["x-flag"], "BR")
+      assert.deepStrictEqual(yield* ok.json, { country: "Brazil" })
+      assert.strictEqual(yield* ok.text, '{"country":"Brazil"}')
+      const missing = yield* client.get(`${url}/zz`)
+      assert.strictEqual(missing.status, 404)
+      assert.strictEqual(new TextDecoder().decode(yield* missing.arrayBuffer), "no such flag")
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped("keeps connections alive: sequential requests share one socket", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* serve((_, response) => {
+        response.writeHead(200, { "Content-Type": "image/png", "Content-Length": png.length })
+        response.end(png)
+      })
+      for (let i = 0; i < 5; i++) {
+        assert.deepStrictEqual(yield* FlagClient.get(`${url}/br/br.png`), new Uint8Array(png))
+      }
+      assert.strictEqual(seen.connections, 1)
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped("puts no cap on sockets: 150 requests are in flight at the server at once", () =>
+    Effect.gen(function* () {
+      const waiting: Array<Http.ServerResponse> = []
+      const { url, seen } = yield* serve((_, response) => {
+        waiting.push(response)
+        if (waiting.length === 150) for (const held of waiting) held.end("ok")
+      })
+      const client = yield* HttpClient.HttpClient
+      const bodies = yield* Effect.forEach(
+        Array.from({ length: 150 }, (_, i) => `${url}/${i}`),
+        (target) => Effect.flatMap(client.get(target), (response) => response.text),
+        { concurrency: "unbounded" }
+      )
+      assert.strictEqual(seen.maxInFlight, 150)
+      assert.isTrue(bodies.every((body) => body === "ok"))
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped("a body cut short of its Content-Length is an error that says so, never a short body", () =>
+    Effect.gen(function* () {
+      const { url } = yield* serve((_, response) => {
+        response.writeHead(200, { "Content-Type": "image/png", "Content-Length": 100 })
+        response.write(png.subarray(0, 10), () => response.destroy())
+      })
+      const result = yield* Effect.either(FlagClient.get(`${url}/br/br.png`))
+      assert.isTrue(Either.isLeft(result))
+      if (Either.isLeft(result)) {
+        assert.strictEqual(result.left._tag, "TransportError")
+        assert.include(result.left.message, "body shorter than its Content-Length (10 of 100 bytes)")
+      }
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped("a refused connection is a transport error", () =>
+    Effect.gen(function* () {
+      const { url, server } = yield* serve(() => {})
+      yield* Effect.async<void>((resume) => {
+        server.close(() => resume(Effect.void))
+      })
+      const result = yield* Effect.either(FlagClient.get(`${url}/br/br.png`))
+      assert.isTrue(Either.isLeft(result))
+      if (Either.isLeft(result)) assert.include(result.left.message, "connection refused")
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped("interrupting a request closes its connection at the server", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* serve(() => {})
+      const client = yield* HttpClient.HttpClient
+      const request = yield* Effect.fork(client.get(`${url}/slow`))
+      yield* eventually(
+        Effect.sync(() => seen.inFlight === 1),
+        "the request reached the server"
+      )
+      yield* Fiber.interrupt(request)
+      yield* eventually(
+        Effect.sync(() => seen.closedEarly === 1 && seen.inFlight === 0),
+        "the server saw it closed"
+      )
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped("sends request bodies: bytes, text and streams", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* serve((_, response) => response.end())
+      const client = yield* HttpClient.HttpClient
+      const post = (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.flatMap(client.execute(request), (response) => response.text)
+      yield* post(
+        HttpClientRequest.post(url).pipe(HttpClientRequest.bodyUint8Array(new Uint8Array([66, 82])))
+      )
+      yield* post(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyText("JP")))
+      yield* post(
+        HttpClientRequest.post(url).pipe(
+          HttpClientRequest.bodyStream(Stream.make(new Uint8Array([67]), new Uint8Array([78])))
+        )
+      )
+      assert.deepStrictEqual(seen.bodies, ["BR", "JP", "CN"])
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped("streams a chunked answer as it comes", () =>
+    Effect.gen(function* () {
+      const { url } = yield* serve((_, response) => {
+        response.write("B")
+        setImmediate(() => response.end("R"))
+      })
+      const client = yield* HttpClient.HttpClient
+      const response = yield* client.get(url)
+      assert.isUndefined(response.headers["content-length"])
+      const chunks = yield* Stream.runCollect(response.stream)
+      assert.strictEqual(Buffer.concat(Chunk.toArray(chunks)).toString(), "BR")
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+})
