@@ -9,6 +9,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Mailbox from "effect/Mailbox"
 import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -132,16 +133,43 @@ export const downloadMany = (
 /**
  * The outcomes as a `Stream`, in the order downloads end, with the same bounded concurrency: for
  * runs too long to keep every outcome (a summary holds them all), or to drive a UI as they come.
+ * `codes` is read lazily, one code per free slot, so it may be a generator of any length.
  */
 export const downloadStream = (
   codes: Iterable<string>,
   config: DownloadConfig,
   options: { readonly concurrency: number }
 ): Stream.Stream<Outcome, never, Deps> =>
-  Stream.fromIterable(codes).pipe(
-    Stream.mapEffect((cc) => downloadOne(cc, config), {
-      concurrency: Math.max(1, options.concurrency),
-      unordered: true
+  // workers pulling codes into a Mailbox, not Stream.mapEffect: its merge machinery allocated ~240 KB
+  // per element (measured with the sampling heap profiler), most of the RSS of a 100,000-code run
+  Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const concurrency = Math.max(1, options.concurrency)
+      const outcomes = yield* Mailbox.make<Outcome>(concurrency)
+      const pending = codes[Symbol.iterator]()
+      const worker: Effect.Effect<void, never, Deps> = Effect.suspend(() => {
+        const next = pending.next()
+        return next.done
+          ? Effect.void
+          : Effect.zipRight(
+              Effect.flatMap(downloadOne(next.value, config), (outcome) => outcomes.offer(outcome)),
+              worker
+            )
+      })
+      // the stream ends when the workers do, and dies with them if one dies (a defect, not an outcome)
+      yield* Effect.forkScoped(
+        Effect.onExit(
+          Effect.all(
+            Array.from({ length: concurrency }, () => worker),
+            {
+              concurrency: "unbounded",
+              discard: true
+            }
+          ),
+          (exit) => outcomes.done(exit)
+        )
+      )
+      return Mailbox.toStream(outcomes)
     })
   )
 
