@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { CountryCodes } from "../dist/lib/index.js"
 import { median, startServer, tempDir, timed } from "./bench/harness.mjs"
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -46,13 +47,22 @@ const curlAll = (server, codes) => {
   const args = ["--parallel", "--parallel-immediate", "--parallel-max", "100", "-s", "-K", config]
   return timed("curl", args).finally(() => rmSync(dest, { recursive: true, force: true }))
 }
-const fetchAll = (server, codes) => {
-  const dest = tempDir("fetch")
-  const script = join(import.meta.dirname, "bench", "fetch-baseline.mjs")
-  return timed(process.execPath, [script, server.url, server.extension, dest, "100", ...codes]).finally(() =>
-    rmSync(dest, { recursive: true, force: true })
-  )
+const baseline = (name, server, codes, workers) => {
+  const dest = tempDir(name)
+  const script = join(import.meta.dirname, "bench", `${name}.mjs`)
+  return timed(process.execPath, [
+    script,
+    server.url,
+    server.extension,
+    dest,
+    String(workers),
+    ...codes
+  ]).finally(() => rmSync(dest, { recursive: true, force: true }))
 }
+const fetchAll = (server, codes) => baseline("fetch-baseline", server, codes, 100)
+// node:http with no framework: what Node itself allows, in the same run
+const floorOf = (server, codes, workers) => baseline("http-floor", server, codes, workers)
+const floorElapsed = (result) => JSON.parse(result.stdout.trim().split("\n").at(-1)).elapsed
 
 // 1. Throughput and memory: 676 codes, no delay, 100 concurrent, whole process.
 if (only.has("1")) {
@@ -60,16 +70,23 @@ if (only.has("1")) {
   const ours = []
   const curl = []
   const plain = []
+  const floor = []
   for (let i = 0; i < runs; i++) {
     ours.push(await flags(["-e", "-m", "100", "-s", server.url, "--ext", server.extension]))
     if (haveCurl) curl.push(await curlAll(server, every))
     plain.push(await fetchAll(server, every))
+    floor.push(await floorOf(server, every, 100))
   }
   await server.stop()
   const wall = median(ours.map((r) => r.wall))
   const rss = median(ours.map((r) => r.rssMiB))
   const counts = /(\d+) flags? downloaded/.exec(ours[0].stdout)?.[1]
   row("676 codes -m 100: flags (wall)", `${f3(wall)} s, ${counts} downloaded`, "—")
+  row(
+    "676 codes: node:http, no framework, 100 workers (the floor)",
+    `${f3(median(floor.map((r) => r.wall)))} s, ${f2(median(floor.map((r) => r.rssMiB)))} MiB`,
+    "—"
+  )
   row(
     "676 codes: plain Node fetch, 100 workers",
     `${f3(median(plain.map((r) => r.wall)))} s, ${f2(median(plain.map((r) => r.rssMiB)))} MiB`,
@@ -98,11 +115,14 @@ if (only.has("2")) {
     const server = await startServer({ delay: "500 millis" })
     const results = []
     const inFlight = []
+    const floor = []
     for (let i = 0; i < runs; i++) {
       results.push(await flags(["-a", "-m", String(maxReq), "-s", server.url, "--ext", server.extension]))
       inFlight.push((await server.stats()).maxInFlight)
+      floor.push(await floorOf(server, CountryCodes.bookCodes, Math.min(maxReq, 194)))
     }
     const elapsed = median(results.map(elapsedOf))
+    const floorPhase = median(floor.map(floorElapsed))
     const announced = Number(/(\d+) concurrent connections? will be used/.exec(results[0].stdout)?.[1])
     const seen = Math.max(...inFlight)
     row(
@@ -110,6 +130,11 @@ if (only.has("2")) {
       `${f3(elapsed)} s`,
       `≤ ${limit} s`,
       elapsed <= limit
+    )
+    row(
+      `2. -m ${maxReq}: the same download phase in node:http, no framework (the floor)`,
+      `${f3(floorPhase)} s (flags − floor: ${f3(elapsed - floorPhase)} s)`,
+      "—"
     )
     row(
       `2. -m ${maxReq}: announced / seen in flight by the server`,
