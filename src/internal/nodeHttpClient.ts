@@ -21,6 +21,7 @@ import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -123,11 +124,16 @@ class NodeClientResponse extends Inspectable.Class implements HttpClientResponse
   }
 
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
-    return Effect.async((resume) =>
+    return Effect.async((resume) => {
       this.readBody((body) =>
         resume(body._tag === "Done" ? Effect.succeed(body.bytes) : Effect.fail(this.decodeError(body.cause)))
       )
-    )
+      // a reader interrupted mid-body (a timeout, say): the rest will never be read, so the
+      // connection cannot be reused
+      return Effect.sync(() => {
+        if (this.body === undefined) this.source.destroy()
+      })
+    })
   }
 
   get arrayBuffer() {
@@ -216,36 +222,53 @@ const sendBody = (
   }
 }
 
-/** An `HttpClient` over Node's `http`/`https` agents. */
-export const make = (agents: { readonly http: Http.Agent; readonly https: Https.Agent }) =>
-  HttpClient.make((request, url, signal) =>
-    Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-      const options: Http.RequestOptions = {
-        method: request.method,
-        headers: request.headers,
-        signal
-      }
-      const nodeRequest =
-        url.protocol === "https:"
-          ? Https.request(url, { ...options, agent: agents.https })
-          : Http.request(url, { ...options, agent: agents.http })
-      const onError = (cause: unknown) =>
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-      nodeRequest.once("error", onError)
-      nodeRequest.once("response", (source: Http.IncomingMessage) => {
-        nodeRequest.off("error", onError)
-        // a failure after the answer began belongs to the body: its reader reports it
-        nodeRequest.on("error", () => {})
-        source.on("error", () => {})
-        resume(Effect.succeed(new NodeClientResponse(request, source)))
-      })
-      const unsent = sendBody(nodeRequest, request)
-      if (unsent !== undefined) {
-        nodeRequest.destroy()
-        resume(Effect.fail(unsent))
-      }
-    })
+/**
+ * An `HttpClient` over Node's `http`/`https` agents. Built with `makeWith`, not `make`: `make` adds an
+ * AbortController, a FinalizationRegistry entry and a wrapper per response, which this client does
+ * without (interruption destroys the request or its body directly); and it makes no HTTP spans (the
+ * CLI exports none).
+ */
+export const make = (agents: {
+  readonly http: Http.Agent
+  readonly https: Https.Agent
+}): HttpClient.HttpClient =>
+  HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (requests) => Effect.flatMap(requests, (request) => send(agents, request)),
+    Effect.succeed
   )
+
+const send = (
+  agents: { readonly http: Http.Agent; readonly https: Https.Agent },
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  if (Either.isLeft(url)) {
+    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+  }
+  return Effect.async((resume) => {
+    const options: Http.RequestOptions = { method: request.method, headers: request.headers }
+    const nodeRequest =
+      url.right.protocol === "https:"
+        ? Https.request(url.right, { ...options, agent: agents.https })
+        : Http.request(url.right, { ...options, agent: agents.http })
+    const onError = (cause: unknown) =>
+      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+    nodeRequest.once("error", onError)
+    nodeRequest.once("response", (source: Http.IncomingMessage) => {
+      nodeRequest.off("error", onError)
+      // a failure after the answer began belongs to the body: its reader reports it
+      nodeRequest.on("error", () => {})
+      source.on("error", () => {})
+      resume(Effect.succeed(new NodeClientResponse(request, source)))
+    })
+    const unsent = sendBody(nodeRequest, request)
+    if (unsent !== undefined) {
+      nodeRequest.destroy()
+      resume(Effect.fail(unsent))
+    }
+    return Effect.sync(() => nodeRequest.destroy())
+  })
+}
 
 /** The client with keep-alive agents for the layer's life (no cap on sockets: `maxSockets` is unbounded). */
 export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
