@@ -1,25 +1,15 @@
 /** `downloadStream`: bounded concurrency, completion order, codes read lazily, early ends interrupt. */
-import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { type DownloadConfig, downloadStream } from "../src/Downloader.js"
-import { defaultRequestOptions } from "../src/FlagClient.js"
+import { downloadStream } from "../src/Downloader.js"
 import * as MemoryFileSystem from "./fakes/MemoryFileSystem.js"
 import * as MemoryHttpClient from "./fakes/MemoryHttpClient.js"
-
-const config: DownloadConfig = {
-  ...defaultRequestOptions,
-  baseUrl: "http://flags.test/flags",
-  extension: "png",
-  dest: "/dest",
-  names: false
-}
+import { config, withFakes } from "./support/memoryRun.js"
 
 /** Flags whose answers take as many seconds as the code's position in `delays`. */
 const slowSite = (delays: Record<string, number>) =>
@@ -30,9 +20,6 @@ const slowSite = (delays: Record<string, number>) =>
       ? { status: 404, delay: "1 second" }
       : { status: 200, body: `flag-${cc}`, delay: `${seconds} seconds` }
   })
-
-const withFakes = (http: ReturnType<typeof MemoryHttpClient.make>, files = MemoryFileSystem.make()) =>
-  Effect.provide(Layer.mergeAll(http.layer, files.layer, Path.layer))
 
 describe("downloadStream", () => {
   it.effect("emits outcomes as downloads end, at most `concurrency` in flight", () => {

@@ -1,31 +1,16 @@
-import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { top20 } from "../src/CountryCodes.js"
-import { type DownloadConfig, downloadMany, downloadOne } from "../src/Downloader.js"
+import { downloadMany, downloadOne } from "../src/Downloader.js"
 import * as DownloadMetrics from "../src/DownloadMetrics.js"
-import { defaultRequestOptions } from "../src/FlagClient.js"
 import * as MemoryFileSystem from "../test/fakes/MemoryFileSystem.js"
 import * as MemoryHttpClient from "../test/fakes/MemoryHttpClient.js"
-
-const config: DownloadConfig = {
-  ...defaultRequestOptions,
-  baseUrl: "http://flags.test/flags",
-  extension: "png",
-  dest: "/dest",
-  names: false
-}
-
-const withFakes = (
-  http: ReturnType<typeof MemoryHttpClient.make>,
-  files: ReturnType<typeof MemoryFileSystem.make> = MemoryFileSystem.make()
-) => Effect.provide(Layer.mergeAll(http.layer, files.layer, Path.layer))
+import { config, withFakes } from "./support/memoryRun.js"
 
 const codes = [...top20].sort()
 
