@@ -134,7 +134,7 @@ const readBody = (
 
 const isSameOrigin = (from: URL, to: URL) => from.protocol === to.protocol && from.host === to.host
 
-/** Error answers are read (within a small cap) so their connection is free for the next request. */
+/** Error and redirect answers are read (within a small cap) so their connection is free for the next request. */
 const errorBodyCap = 64 * 1024
 
 /** One request and what its answer means, following same-origin redirects (the hot path: no generator). */
@@ -175,7 +175,11 @@ const follow = (
           )
         )
       }
-      return follow(client, url, next, redirects + 1, options, expected)
+      // the redirect's own body is read too, so its connection serves the next request
+      return Effect.zipRight(
+        Effect.ignore(readBody(url, response, headers["content-length"], errorBodyCap)),
+        follow(client, url, next, redirects + 1, options, expected)
+      )
     }
     const failure: Effect.Effect<never, RequestError> =
       status === 404

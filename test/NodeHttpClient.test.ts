@@ -93,6 +93,24 @@ describe("the CLI's node:http HttpClient", () => {
     }).pipe(Effect.provide(CliHttpClient.layer))
   )
 
+  it.scoped("a followed redirect leaves its connection free: one socket serves every hop", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* serve((request, response) => {
+        if (request.url === "/old/br.png") {
+          response.writeHead(301, { Location: "/br/br.png", "Content-Type": "text/html" })
+          response.end("<a href='/br/br.png'>moved</a>")
+        } else {
+          response.writeHead(200, { "Content-Type": "image/png", "Content-Length": png.length })
+          response.end(png)
+        }
+      })
+      for (let i = 0; i < 3; i++) {
+        assert.deepStrictEqual(yield* FlagClient.get(`${url}/old/br.png`), new Uint8Array(png))
+      }
+      assert.strictEqual(seen.connections, 1)
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
   it.scoped("puts no cap on sockets: 150 requests are in flight at the server at once", () =>
     Effect.gen(function* () {
       const waiting: Array<Http.ServerResponse> = []
