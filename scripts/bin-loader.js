@@ -2,7 +2,7 @@
 // The `flags` executable: runs the bundled CLI (flags.cjs) through V8's code cache, so a start skips
 // parsing and compiling the functions an earlier run compiled (Node 20 has no module.enableCompileCache;
 // measured: 25-35 % of a cold start). Written into dist/ by scripts/build-bin.mjs.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import Module, { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -21,10 +21,12 @@ try {
 } catch {}
 const script = new Script(Module.wrap(readFileSync(bundle, "utf8")), { filename: bundle, cachedData })
 if (cachedData === undefined || script.cachedDataRejected || process.env.FLAGS_CODE_CACHE === "write") {
-  // at exit the cache holds every function this run compiled; best effort (dist may be read-only)
+  // at exit the cache holds every function this run compiled; best effort, and not even built where
+  // dist is read-only (a global install run by another user)
   process.once("exit", () => {
     try {
       mkdirSync(cacheDir, { recursive: true })
+      accessSync(cacheDir, constants.W_OK)
       const temporary = `${cacheFile}.${process.pid}.tmp`
       writeFileSync(temporary, script.createCachedData())
       renameSync(temporary, cacheFile)
