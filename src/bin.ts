@@ -4,8 +4,10 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type { Teardown } from "@effect/platform/Runtime"
 import * as Terminal from "@effect/platform/Terminal"
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -105,6 +107,16 @@ run(process.argv).pipe(
   Effect.withTracerEnabled(false),
   reportFailure,
   withPlainText,
-  Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClientLite.layer, stderrTerminal)),
+  // the services the commands ask for, not all of NodeContext: its command executor and workers
+  // would load child_process, dgram and worker_threads into every start
+  Effect.provide(
+    Layer.mergeAll(
+      NodeFileSystem.layer,
+      NodePath.layer,
+      NodeTerminal.layer,
+      NodeHttpClientLite.layer,
+      stderrTerminal
+    )
+  ),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown })
 )
