@@ -62,7 +62,8 @@ const baseline = (name, server, codes, workers) => {
 const fetchAll = (server, codes) => baseline("fetch-baseline", server, codes, 100)
 // node:http with no framework: what Node itself allows, in the same run
 const floorOf = (server, codes, workers) => baseline("http-floor", server, codes, workers)
-const floorElapsed = (result) => JSON.parse(result.stdout.trim().split("\n").at(-1)).elapsed
+/** The JSON line a baseline or the scale script prints last. */
+const lastJson = (result) => JSON.parse(result.stdout.trim().split("\n").at(-1))
 
 // 1. Throughput and memory: 676 codes, no delay, 100 concurrent, whole process.
 if (only.has("1")) {
@@ -122,7 +123,7 @@ if (only.has("2")) {
       floor.push(await floorOf(server, CountryCodes.bookCodes, Math.min(maxReq, 194)))
     }
     const elapsed = median(results.map(elapsedOf))
-    const floorPhase = median(floor.map(floorElapsed))
+    const floorPhase = median(floor.map((result) => lastJson(result).elapsed))
     const announced = Number(/(\d+) concurrent connections? will be used/.exec(results[0].stdout)?.[1])
     const seen = Math.max(...inFlight)
     row(
@@ -182,8 +183,7 @@ if (only.has("4")) {
   const result = await scale([])
   const capped = await scale(["--max-old-space-size=96"])
   await server.stop()
-  const reportOf = (run) => JSON.parse(run.stdout.trim().split("\n").at(-1))
-  const report = reportOf(result)
+  const report = lastJson(result)
   const drift = report.lastQuarterRate / report.firstQuarterRate
   row(
     "4. 100,000 requests -m 200: peak RSS",
@@ -199,7 +199,7 @@ if (only.has("4")) {
   )
   row(
     "4. the same under node --max-old-space-size=96",
-    `${f2(capped.rssMiB)} MiB (${reportOf(capped).total} done in ${f2(capped.wall)} s)`,
+    `${f2(capped.rssMiB)} MiB (${lastJson(capped).total} done in ${f2(capped.wall)} s)`,
     "—"
   )
 }
