@@ -44,8 +44,8 @@ const handler = Effect.gen(function* () {
       concurrency: 5,
       onOutcome: (outcome) =>
         outcome.status === "OK"
-          ? Effect.logInfo(`${outcome.cc} saved as ${outcome.file}`)
-          : Effect.logWarning(outcome.error?.message ?? outcome.cc)
+          ? Effect.logInfo(`${outcome.id} saved as ${outcome.file}`)
+          : Effect.logWarning(outcome.error?.message ?? outcome.id)
     }
   )
   return yield* HttpServerResponse.json(
@@ -55,7 +55,7 @@ const handler = Effect.gen(function* () {
       error: summary.error,
       files: summary.outcomes.flatMap((o) => (o.file === undefined ? [] : [o.file])),
       failures: summary.outcomes.flatMap((o) =>
-        o.status === "ERROR" ? [{ cc: o.cc, kind: o.error?.cause._tag, message: o.error?.message }] : []
+        o.status === "ERROR" ? [{ cc: o.id, kind: o.error?._tag, message: o.error?.message }] : []
       )
     },
     // some downloads failed: the upstream misbehaved

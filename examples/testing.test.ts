@@ -90,7 +90,7 @@ describe("fetchFlags (your code)", () => {
         { concurrency: 2 }
       )
       assert.deepStrictEqual([summary.ok, summary.notFound], [1, 1])
-      assert.strictEqual(summary.outcomes.find((o) => o.cc === "BR")?.file, "Brazil-BR.png")
+      assert.strictEqual(summary.outcomes.find((o) => o.id === "BR")?.file, "Brazil-BR.png")
     }).pipe(Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici)), Effect.scoped)
   )
 })

@@ -21,6 +21,10 @@ const usages: Record<string, Usage.Usage> = {
   spin: Command.getUsage(spinCommand)
 }
 
+/** The subcommand an argv names (the first argument that is one of the subcommands' names), if any. */
+export const subcommandIn = (argv: ReadonlyArray<string>): string | undefined =>
+  argv.slice(2).find((arg) => Object.hasOwn(usages, arg))
+
 /** The usage line of a subcommand (or of `flags`), as shown after a usage error. */
 export const usage = (subcommand: string | undefined): string => {
   const command = subcommand === undefined ? undefined : usages[subcommand]

@@ -1,6 +1,7 @@
-/** Why a flag was not downloaded: one tagged error per kind, each wrapped per code in `FetchError`. */
+/** Why a flag was not downloaded: one tagged error per kind, each carrying what it is about and its cause. */
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
+import type { Phase } from "./RequestPhases.js"
 
 /**
  * Builds an error without capturing a stack trace. These errors are outcomes kept in a run's summary,
@@ -36,14 +37,27 @@ export class HttpStatusError extends Data.TaggedError("HttpStatusError")<{
   }
 }
 
-/** No complete answer within the timeout. */
+/** What ran out of time: one phase of a request (each gets the whole timeout), or the whole download. */
+export type TimedOutPhase = Phase | "total"
+
+/** One phase of a request outlasted the timeout, or the whole download outlasted its deadline. */
 export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
   readonly url: string
+  readonly phase: TimedOutPhase
+  /** The per-phase timeout, or for `total` the deadline of the whole download. */
   readonly timeout: Duration.Duration
 }> {
   override get message() {
-    return `timed out after ${Duration.toMillis(this.timeout) / 1000}s`
+    return timeoutMessages[this.phase](`${Duration.toMillis(this.timeout) / 1000}s`)
   }
+}
+
+const timeoutMessages: Readonly<Record<TimedOutPhase, (seconds: string) => string>> = {
+  connect: (seconds) => `timed out connecting after ${seconds}`,
+  write: (seconds) => `timed out sending the request after ${seconds}`,
+  response: (seconds) => `timed out waiting for the answer after ${seconds}`,
+  body: (seconds) => `body stalled for ${seconds}`,
+  total: (seconds) => `took longer than its deadline of ${seconds}`
 }
 
 /** The connection failed: refused, reset, closed mid-body, a refused redirect. */
@@ -108,12 +122,5 @@ export type RequestError =
   | BodyTooLarge
   | UnexpectedContentType
 
-/** Why one code's download failed, as the book's `FetchError(cc)`, with the original as `cause`. */
-export class FetchError extends Data.TaggedError("FetchError")<{
-  readonly cc: string
-  readonly cause: RequestError | BadMetadata | SaveError
-}> {
-  override get message() {
-    return `${this.cc} ${this.cause._tag === "FlagNotFound" ? "" : "error: "}${this.cause.message}`
-  }
-}
+/** Any reason one download did not save its file: a request's failure, bad metadata, or the save. */
+export type DownloadError = RequestError | BadMetadata | SaveError

@@ -13,11 +13,13 @@ import * as Mailbox from "effect/Mailbox"
 import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { BadMetadata, FetchError, withoutStack } from "./DownloadErrors.js"
+import { BadMetadata, type RequestError, withoutStack } from "./DownloadErrors.js"
 import * as DownloadMetrics from "./DownloadMetrics.js"
 import * as FlagClient from "./FlagClient.js"
 import { fileNameFor, saveFile } from "./FlagFiles.js"
+import { sharingDeadlines } from "./internal/deadlines.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
+import { type Outcome, type Summary, summarize } from "./Outcome.js"
 
 /** Where to download from and to. */
 export interface DownloadConfig extends FlagClient.RequestOptions {
@@ -29,28 +31,6 @@ export interface DownloadConfig extends FlagClient.RequestOptions {
   readonly dest: string
   /** flags3: also fetch `metadata.json` and name files by country (`Brazil-BR.png`). */
   readonly names: boolean
-}
-
-/** The book's `DownloadStatus`. */
-export type DownloadStatus = "OK" | "NOT_FOUND" | "ERROR"
-
-/** How one code's download ended. */
-export interface Outcome {
-  readonly cc: string
-  readonly status: DownloadStatus
-  /** The saved file's name (inside dest), when OK. */
-  readonly file?: string | undefined
-  /** Why not, when NOT_FOUND or ERROR. */
-  readonly error?: FetchError | undefined
-}
-
-/** Counts per status, each code's outcome, and how long it all took. */
-export interface Summary {
-  readonly ok: number
-  readonly notFound: number
-  readonly error: number
-  readonly outcomes: ReadonlyArray<Outcome>
-  readonly elapsed: Duration.Duration
 }
 
 const Metadata = Schema.parseJson(Schema.Struct({ country: Schema.String.pipe(Schema.minLength(1)) }))
@@ -87,17 +67,26 @@ export const downloadOne = (cc: string, config: DownloadConfig): Effect.Effect<O
 const downloadOneUntraced = (cc: string, config: DownloadConfig): Effect.Effect<Outcome, never, Deps> => {
   const code = cc.toUpperCase()
   const image = urlFor(config, code, `${code.toLowerCase()}.${config.extension}`)
-  const save = (country: string | undefined) =>
-    Effect.flatMap(FlagClient.get(image, config), (body) => {
+  const fetch: Effect.Effect<
+    readonly [Uint8Array, string | undefined],
+    RequestError | BadMetadata,
+    HttpClient.HttpClient
+  > = config.names
+    ? Effect.flatMap(countryOf(config, code), (country) =>
+        Effect.map(FlagClient.get(image, config), (body) => [body, country] as const)
+      )
+    : Effect.map(FlagClient.get(image, config), (body) => [body, undefined] as const)
+  return fetch.pipe(
+    FlagClient.withinMaxTime(image, config),
+    Effect.flatMap(([body, country]) => {
       const file = fileNameFor(code, config.extension, country)
-      return Effect.as(saveFile(config.dest, file, body), { cc: code, status: "OK", file } as Outcome)
-    })
-  return (config.names ? Effect.flatMap(countryOf(config, code), save) : save(undefined)).pipe(
-    Effect.catchAll((cause) =>
+      return Effect.as(saveFile(config.dest, file, body), { id: code, status: "OK", file } as Outcome)
+    }),
+    Effect.catchAll((error) =>
       Effect.succeed<Outcome>({
-        cc: code,
-        status: cause._tag === "FlagNotFound" ? "NOT_FOUND" : "ERROR",
-        error: withoutStack(() => new FetchError({ cc: code, cause }))
+        id: code,
+        status: error._tag === "FlagNotFound" ? "NOT_FOUND" : "ERROR",
+        error
       })
     )
   )
@@ -120,11 +109,13 @@ export const downloadMany = (
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
     const onOutcome = options.onOutcome
-    const outcomes = yield* Effect.forEach(
-      codes,
-      (cc) =>
-        onOutcome === undefined ? downloadOne(cc, config) : Effect.tap(downloadOne(cc, config), onOutcome),
-      { concurrency: Math.max(1, options.concurrency) }
+    const outcomes = yield* sharingDeadlines(
+      Effect.forEach(
+        codes,
+        (cc) =>
+          onOutcome === undefined ? downloadOne(cc, config) : Effect.tap(downloadOne(cc, config), onOutcome),
+        { concurrency: Math.max(1, options.concurrency) }
+      )
     )
     const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
     return summarize(outcomes, elapsed)
@@ -159,12 +150,14 @@ export const downloadStream = (
       // the stream ends when the workers do, and dies with them if one dies (a defect, not an outcome)
       yield* Effect.forkScoped(
         Effect.onExit(
-          Effect.all(
-            Array.from({ length: concurrency }, () => worker),
-            {
-              concurrency: "unbounded",
-              discard: true
-            }
+          sharingDeadlines(
+            Effect.all(
+              Array.from({ length: concurrency }, () => worker),
+              {
+                concurrency: "unbounded",
+                discard: true
+              }
+            )
           ),
           (exit) => outcomes.done(exit)
         )
@@ -172,16 +165,3 @@ export const downloadStream = (
       return Mailbox.toStream(outcomes)
     })
   )
-
-/** Counts outcomes by status. */
-export const summarize = (outcomes: ReadonlyArray<Outcome>, elapsed: Duration.Duration): Summary => {
-  let ok = 0
-  let notFound = 0
-  let error = 0
-  for (const outcome of outcomes) {
-    if (outcome.status === "OK") ok++
-    else if (outcome.status === "NOT_FOUND") notFound++
-    else error++
-  }
-  return { ok, notFound, error, outcomes, elapsed }
-}

@@ -10,7 +10,7 @@ import type * as Path from "@effect/platform/Path"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import type * as Fiber from "effect/Fiber"
+import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as FlagStore from "./FlagStore.js"
@@ -31,6 +31,13 @@ export interface FlagServerOptions extends FaultOptions {
   readonly seed?: number | undefined
   /** No log line per request (default true: embedded and library use are silent). */
   readonly quiet?: boolean | undefined
+  /**
+   * The listen backlog (Node's default 511). Python's `http.server` listens with 5: under a burst of
+   * connects the kernel then drops SYNs, and a connect waits for retransmits (1 s, 3 s, …).
+   */
+  readonly backlog?: number | undefined
+  /** Close the connection after every answer, no keep-alive: as Python's HTTP/1.0 servers do. */
+  readonly http10?: boolean | undefined
 }
 
 /** A running flag server. */
@@ -90,27 +97,30 @@ export const make = (
     const responder = FlagAnswers.make(yield* storeOf(options), options)
     const host = options.host ?? "127.0.0.1"
     const port = options.port ?? 0
-    const fibers = new Set<Fiber.RuntimeFiber<void>>()
+    const runFork = yield* FiberSet.makeRuntime<never, void, never>()
     const server = Http.createServer(
       { keepAliveTimeout: 5_000 },
-      listener(responder, yield* Effect.runtime(), fibers)
+      listener(responder, runFork, { closeEachConnection: options.http10 === true })
     )
     yield* Effect.acquireRelease(
       Effect.async<void, FlagServerError>((resume) => {
         const onError = (cause: Error) =>
           resume(Effect.fail(new FlagServerError({ address: `${host}:${port}`, cause })))
         server.once("error", onError)
-        server.listen({ host, port }, () => {
-          server.off("error", onError)
-          resume(Effect.void)
-        })
+        server.listen(
+          { host, port, ...(options.backlog === undefined ? {} : { backlog: options.backlog }) },
+          () => {
+            server.off("error", onError)
+            resume(Effect.void)
+          }
+        )
       }),
-      // stalled and slow answers keep their connections open: cut them so shutdown never waits on a client
+      // stalled and slow answers keep their connections open: cut them so shutdown never waits on a
+      // client (the FiberSet then interrupts the answers still running)
       () =>
         Effect.async<void>((resume) => {
           server.close(() => resume(Effect.void))
           server.closeAllConnections()
-          for (const fiber of fibers) fiber.unsafeInterruptAsFork(fiber.id())
         })
     )
     const address = server.address()

@@ -13,13 +13,12 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import { run, usage } from "./Cli.js"
-import { ExitCode, exitCodeOf } from "./ExitCode.js"
+import { run, subcommandIn, usage } from "./Cli.js"
+import { type CommandFailure, ExitCode, failureExit } from "./cli/ExitCode.js"
+import { RunningCommand, type Started } from "./cli/RunningCommand.js"
 import * as NodeHttpClientLite from "./internal/nodeHttpClient.js"
 import { ProgressTerminal } from "./Progress.js"
 
-const subcommand = process.argv.slice(2).find((arg) => !arg.startsWith("-"))
 let signal: "SIGINT" | "SIGTERM" | undefined
 process.once("SIGINT", () => {
   signal ??= "SIGINT"
@@ -30,44 +29,49 @@ process.once("SIGTERM", () => {
   signal ??= "SIGTERM"
 })
 
-// Effect's default teardown exits 0 on interruption and 1 on any failure; ours tells them apart.
+// the subcommand @effect/cli parsed and started, told by the command itself
+let started: Started | undefined
+const runningCommand = Layer.succeed(RunningCommand, {
+  started: (command) =>
+    Effect.sync(() => {
+      started = command
+    })
+})
+
+// Effect's default teardown exits 0 on interruption and 1 on any failure; the program below ends with
+// its exit code as its value, so only interruptions (signals) and defects are left to tell apart here.
 const teardown: Teardown = (exit, onExit) => {
-  if (Exit.isSuccess(exit)) return onExit(ExitCode.Ok)
+  if (Exit.isSuccess(exit)) return onExit(typeof exit.value === "number" ? exit.value : ExitCode.Ok)
   if (Cause.isInterruptedOnly(exit.cause)) {
     // a server's normal end is a signal; any other command was cut short
-    if (subcommand === "serve" && signal !== undefined) return onExit(ExitCode.Ok)
+    if (started?.endsOnSignal === true && signal !== undefined) return onExit(ExitCode.Ok)
     return onExit(signal === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted)
-  }
-  const failure = Cause.failureOption(exit.cause)
-  if (Option.isSome(failure)) {
-    return onExit(
-      ValidationError.isValidationError(failure.value) ? ExitCode.Usage : exitCodeOf(failure.value)
-    )
   }
   onExit(ExitCode.Failure)
 }
 
-// Failures reach the user as one line: @effect/cli has already printed usage errors, domain errors
-// carry their own message, and a defect is reported without a stack trace unless FLAGS_DEBUG is set.
-const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>) =>
-  Effect.tapErrorCause(program, (cause) => {
-    if (Cause.isInterruptedOnly(cause)) return Effect.void
-    const failure = Cause.failureOption(cause)
-    if (Option.isSome(failure)) {
-      const error = failure.value
-      if (ValidationError.isValidationError(error)) {
-        // @effect/cli printed the error; help and version requests are not errors
-        return ValidationError.isHelpRequested(error) ? Effect.void : Console.error(usage(subcommand))
-      }
-      if (typeof error === "object" && error !== null && "reported" in error && error.reported === true) {
-        return Effect.void
-      }
-      return Console.error(`flags: ${error instanceof Error ? error.message : String(error)}`)
-    }
-    return process.env.FLAGS_DEBUG
-      ? Console.error(Cause.pretty(cause))
-      : Console.error(`flags: internal error: ${Cause.squash(cause)}`)
-  })
+// Failures reach the user as one line and an exit code: @effect/cli has already printed usage errors,
+// each command failure has its own line (or none, when the command reported it), and a defect is
+// reported without a stack trace unless FLAGS_DEBUG is set.
+const exitCodeOf = <R>(program: Effect.Effect<void, ValidationError.ValidationError | CommandFailure, R>) =>
+  program.pipe(
+    Effect.as<number>(ExitCode.Ok),
+    Effect.catchIf(ValidationError.isValidationError, (error) =>
+      // help and version requests are not errors
+      ValidationError.isHelpRequested(error)
+        ? Effect.succeed(ExitCode.Ok)
+        : Effect.as(Console.error(usage(subcommandIn(process.argv))), ExitCode.Usage)
+    ),
+    Effect.catchAll((failure) => {
+      const { code, line } = failureExit(failure)
+      return Effect.as(line === undefined ? Effect.void : Console.error(line), code)
+    }),
+    Effect.tapDefect((cause) =>
+      process.env.FLAGS_DEBUG
+        ? Console.error(Cause.pretty(cause))
+        : Console.error(`flags: internal error: ${Cause.squash(cause)}`)
+    )
+  )
 
 // @effect/cli styles help and errors with ANSI codes whatever the output is; strip them where they
 // would be garbage (a pipe, a file) or are unwanted (NO_COLOR, https://no-color.org).
@@ -100,12 +104,11 @@ const stderrTerminal = Layer.succeed(
   })
 )
 
-run(process.argv).pipe(
+exitCodeOf(run(process.argv)).pipe(
   // the CLI exports no traces: spans would be built for nobody (~10 % of a 676-code run, measured);
   // metrics still count, and an embedding app keeps its spans
   Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
   Effect.withTracerEnabled(false),
-  reportFailure,
   withPlainText,
   // the services the commands ask for, not all of NodeContext: its command executor and workers
   // would load child_process, dgram and worker_threads into every start
@@ -115,7 +118,8 @@ run(process.argv).pipe(
       NodePath.layer,
       NodeTerminal.layer,
       NodeHttpClientLite.layer,
-      stderrTerminal
+      stderrTerminal,
+      runningCommand
     )
   ),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown })

@@ -20,7 +20,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { run } from "../src/Cli.js"
 import { ProgressTerminal } from "../src/Progress.js"
-import * as RecordingTerminal from "./fakes/RecordingTerminal.js"
+import * as RecordingTerminal from "../src/testing/RecordingTerminal.js"
 
 const AZ = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 const top20 = "CN IN US ID BR PK NG BD RU JP MX PH VN ET EG DE IR TR CD FR".split(" ")

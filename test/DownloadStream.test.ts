@@ -7,8 +7,8 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { downloadStream } from "../src/Downloader.js"
-import * as MemoryFileSystem from "./fakes/MemoryFileSystem.js"
-import * as MemoryHttpClient from "./fakes/MemoryHttpClient.js"
+import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
+import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
 import { config, withFakes } from "./support/memoryRun.js"
 
 /** Flags whose answers take as many seconds as the code's position in `delays`. */
@@ -34,10 +34,10 @@ describe("downloadStream", () => {
       assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
       yield* TestClock.adjust("1 millis")
       const outcomes = Chunk.toArray(yield* Fiber.join(fiber))
-      assert.strictEqual(outcomes[0]?.cc, "BB")
-      assert.strictEqual(outcomes[3]?.cc, "DD")
+      assert.strictEqual(outcomes[0]?.id, "BB")
+      assert.strictEqual(outcomes[3]?.id, "DD")
       assert.sameMembers(
-        outcomes.map((o) => o.cc),
+        outcomes.map((o) => o.id),
         ["AA", "BB", "CC", "DD"]
       )
       assert.isTrue(outcomes.every((o) => o.status === "OK"))

@@ -8,8 +8,8 @@ import * as TestClock from "effect/TestClock"
 import { top20 } from "../src/CountryCodes.js"
 import { downloadMany, downloadOne } from "../src/Downloader.js"
 import * as DownloadMetrics from "../src/DownloadMetrics.js"
-import * as MemoryFileSystem from "../test/fakes/MemoryFileSystem.js"
-import * as MemoryHttpClient from "../test/fakes/MemoryHttpClient.js"
+import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
+import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
 import { config, withFakes } from "./support/memoryRun.js"
 
 const codes = [...top20].sort()
@@ -61,13 +61,12 @@ describe("downloadMany", () => {
     return Effect.gen(function* () {
       const summary = yield* downloadMany(["BR", "XX", "ZZ", "QQ"], config, { concurrency: 4 })
       assert.deepStrictEqual([summary.ok, summary.notFound, summary.error], [1, 2, 1])
-      const teapot = summary.outcomes.find((o) => o.cc === "XX")
-      assert.strictEqual(teapot?.error?._tag, "FetchError")
-      assert.strictEqual(teapot?.error?.cause._tag, "HttpStatusError")
-      assert.strictEqual(teapot?.error?.message, "XX error: HTTP error 418 - I'm a Teapot")
+      const teapot = summary.outcomes.find((o) => o.id === "XX")
+      assert.strictEqual(teapot?.error?._tag, "HttpStatusError")
+      assert.strictEqual(teapot?.error?.message, "HTTP error 418 - I'm a Teapot")
       assert.strictEqual(
-        summary.outcomes.find((o) => o.cc === "ZZ")?.error?.message,
-        "ZZ not found: http://flags.test/flags/zz/zz.png"
+        summary.outcomes.find((o) => o.id === "ZZ")?.error?.message,
+        "not found: http://flags.test/flags/zz/zz.png"
       )
     }).pipe(withFakes(http))
   })
@@ -83,7 +82,7 @@ describe("downloadOne", () => {
       yield* TestClock.adjust("1 millis")
       const outcome = yield* Fiber.join(fiber)
       assert.strictEqual(outcome.status, "ERROR")
-      assert.strictEqual(outcome.error?.message, "BR error: timed out after 3.1s")
+      assert.strictEqual(outcome.error?.message, "timed out waiting for the answer after 3.1s")
     }).pipe(withFakes(http))
   })
 
@@ -148,7 +147,7 @@ describe("downloadOne", () => {
     const files = MemoryFileSystem.make()
     return Effect.gen(function* () {
       const outcome = yield* downloadOne("BR", { ...config, maxBytes: 1024 })
-      assert.strictEqual(outcome.error?.cause._tag, "BodyTooLarge")
+      assert.strictEqual(outcome.error?._tag, "BodyTooLarge")
       assert.strictEqual(files.state.files.size, 0)
     }).pipe(withFakes(http, files))
   })
@@ -198,7 +197,7 @@ describe("downloadOne", () => {
     return Effect.gen(function* () {
       const summary = yield* downloadMany(["BR", "AR"], { ...config, names: true }, { concurrency: 2 })
       assert.strictEqual(summary.error, 2)
-      assert.isTrue(summary.outcomes.every((o) => o.error?.cause._tag === "BadMetadata"))
+      assert.isTrue(summary.outcomes.every((o) => o.error?._tag === "BadMetadata"))
     }).pipe(withFakes(http))
   })
 
@@ -222,7 +221,7 @@ describe("downloadOne", () => {
       const summary = yield* downloadMany(codes.slice(0, 5), config, { concurrency: 1 })
       assert.strictEqual(summary.ok, 3)
       assert.strictEqual(summary.error, 2)
-      assert.strictEqual(summary.outcomes[3]?.error?.cause._tag, "SaveError")
+      assert.strictEqual(summary.outcomes[3]?.error?._tag, "SaveError")
       const kept = [...files.state.files.entries()]
       assert.strictEqual(kept.length, 3)
       for (const [name, data] of kept)

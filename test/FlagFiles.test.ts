@@ -5,7 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { fileNameFor, prepareDestination, safeName } from "../src/FlagFiles.js"
-import * as MemoryFileSystem from "./fakes/MemoryFileSystem.js"
+import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 
 const withFiles = (files: ReturnType<typeof MemoryFileSystem.make>) =>
   Effect.provide(Layer.merge(files.layer, Path.layer))

@@ -108,7 +108,7 @@ describe("a hostile server", () => {
       "NA"
     ])
     assert.strictEqual(result.code, 1)
-    assert.include(result.stdout, "NA error: timed out after 0.5s")
+    assert.include(result.stdout, "NA error: timed out waiting for the answer after 0.5s")
     assert.isBelow(Date.now() - started, 3000)
     assert.deepStrictEqual(readdirSync(dest), [])
   })

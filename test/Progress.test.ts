@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import * as Progress from "../src/Progress.js"
-import * as RecordingTerminal from "./fakes/RecordingTerminal.js"
+import * as RecordingTerminal from "../src/testing/RecordingTerminal.js"
 
 const run = (isTTY: boolean) =>
   Effect.gen(function* () {

@@ -71,7 +71,7 @@ describe("fault suite (real processes, real sockets)", () => {
   it("delays beyond the timeout: every code times out", async () => {
     const c = await download({ delay: "400 millis" }, ["--timeout", "0.1", "-v"])
     assert.strictEqual(c.errors, 20)
-    assert.include(c.stdout, "error: timed out after 0.1s")
+    assert.include(c.stdout, "error: timed out waiting for the answer after 0.1s")
   })
 
   it("418s at a rate: errors counted, the rest saved", async () => {
@@ -98,11 +98,17 @@ describe("fault suite (real processes, real sockets)", () => {
     assert.strictEqual(recovered.ok, 20)
   })
 
-  it("stalled and slow bodies: bounded by the timeout", async () => {
-    const stalled = await download({ stallRate: 0.3 }, ["--timeout", "0.5"])
+  // the timeout is per phase, as the book's httpx counts it: a stalled body fails when a gap outlasts it,
+  // a slow body whose bytes keep coming does not; --max-time bounds the whole download
+  it("stalled bodies fail after one gap of --timeout; slow ones arrive, unless --max-time cuts them", async () => {
+    const stalled = await download({ stallRate: 0.3 }, ["--timeout", "0.5", "-v"])
     assert.isAbove(stalled.errors, 0)
+    assert.include(stalled.stdout, "error: body stalled for 0.5s")
     const slow = await download({ slowRate: 0.5, bandwidth: 1000 }, ["--timeout", "0.5"])
-    assert.isAbove(slow.errors, 0)
+    assert.strictEqual(slow.ok, 20, "bytes every 0.1 s never leave a gap of 0.5 s")
+    const capped = await download({ slowRate: 0.5, bandwidth: 1000 }, ["--max-time", "0.5", "-v"])
+    assert.isAbove(capped.errors, 0)
+    assert.include(capped.stdout, "error: took longer than --max-time 0.5s")
   })
 
   it("everything at once, at low rates, with retries: all 20 arrive", async () => {

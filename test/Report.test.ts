@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
-import { summarize } from "../src/Downloader.js"
+import { finalReport, initialReport } from "../src/cli/Report.js"
+import { summarize } from "../src/Outcome.js"
 import { renderBar } from "../src/Progress.js"
-import { finalReport, initialReport } from "../src/Report.js"
 
 describe("Report", () => {
   it("initial report: codes listed up to 10, a range beyond; connections singular/plural", () => {
@@ -21,9 +21,9 @@ describe("Report", () => {
 
   it("final report: right-aligned counts, zero lines omitted, singular/plural", () => {
     const outcomes = [
-      ...Array.from({ length: 20 }, (_, i) => ({ cc: `O${i}`, status: "OK" as const })),
-      ...Array.from({ length: 3 }, (_, i) => ({ cc: `N${i}`, status: "NOT_FOUND" as const })),
-      { cc: "E0", status: "ERROR" as const }
+      ...Array.from({ length: 20 }, (_, i) => ({ id: `O${i}`, status: "OK" as const })),
+      ...Array.from({ length: 3 }, (_, i) => ({ id: `N${i}`, status: "NOT_FOUND" as const })),
+      { id: "E0", status: "ERROR" as const }
     ]
     assert.deepStrictEqual(finalReport(summarize(outcomes, Duration.millis(420))), [
       "--------------------",
@@ -32,7 +32,7 @@ describe("Report", () => {
       "  1 error.",
       "Elapsed time: 0.42s"
     ])
-    assert.deepStrictEqual(finalReport(summarize([{ cc: "BR", status: "OK" }], Duration.seconds(2))), [
+    assert.deepStrictEqual(finalReport(summarize([{ id: "BR", status: "OK" }], Duration.seconds(2))), [
       "--------------------",
       "  1 flag downloaded.",
       "Elapsed time: 2.00s"

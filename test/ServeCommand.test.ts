@@ -14,7 +14,7 @@ import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { run } from "../src/Cli.js"
 import { ProgressTerminal } from "../src/Progress.js"
-import * as RecordingTerminal from "./fakes/RecordingTerminal.js"
+import * as RecordingTerminal from "../src/testing/RecordingTerminal.js"
 import { eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 

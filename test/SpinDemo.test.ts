@@ -5,7 +5,7 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { type StopMode, supervise } from "../src/SpinDemo.js"
-import { withRecordingTerminal } from "./fakes/RecordingTerminal.js"
+import { withRecordingTerminal } from "../src/testing/RecordingTerminal.js"
 
 const frameTimes = (writes: ReadonlyArray<{ at: number; text: string }>) =>
   writes.filter((w) => /^\r[|/\\-] /.test(w.text)).map((w) => w.at)

@@ -5,7 +5,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import { spin, spinUntil, withSpinner } from "../src/Spinner.js"
-import { withRecordingTerminal } from "./fakes/RecordingTerminal.js"
+import { withRecordingTerminal } from "../src/testing/RecordingTerminal.js"
 
 const hideCursor = "\u001b[?25l"
 const showCursor = "\u001b[?25h"

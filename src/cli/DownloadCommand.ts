@@ -8,7 +8,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as CountryCodes from "../CountryCodes.js"
-import { isServer, runDownload } from "../DownloadRun.js"
+import { isServer } from "./BookServers.js"
+import { runDownload } from "./DownloadRun.js"
+import { announced } from "./RunningCommand.js"
 import { faultOptions } from "./ServerOptions.js"
 import { refine } from "./Validation.js"
 
@@ -22,6 +24,9 @@ const codes = Args.text({ name: "CC" }).pipe(
     })
   )
 )
+
+/** The most concurrent requests `-m` accepts. */
+export const maxRequests = 1000
 
 const options = {
   all: Options.boolean("all").pipe(
@@ -44,13 +49,13 @@ const options = {
   maxReq: Options.integer("max-req").pipe(
     Options.withAlias("m"),
     Options.withAlias("max_req"),
-    Options.withDescription("Concurrent requests, at most 1000 (env FLAGS_MAX_REQ)."),
-    refine(
-      (n) => n >= 1 && n <= 1000,
-      (n) => `--max-req must be between 1 and 1000, got ${n}`
-    ),
+    Options.withDescription(`Concurrent requests, at most ${maxRequests} (env FLAGS_MAX_REQ).`),
     Options.withFallbackConfig(Config.integer("FLAGS_MAX_REQ")),
-    Options.withDefault(5)
+    Options.withDefault(5),
+    refine(
+      (n) => n >= 1 && n <= maxRequests,
+      (n) => `--max-req must be between 1 and ${maxRequests}, got ${n}`
+    )
   ),
   server: Options.text("server").pipe(
     Options.withAlias("s"),
@@ -83,12 +88,24 @@ const options = {
     Options.withDescription("flags3: fetch metadata.json too and name files by country (Brazil-BR.png).")
   ),
   timeout: Options.float("timeout").pipe(
-    Options.withDescription("Seconds per request."),
+    Options.withDescription(
+      "Seconds for each phase of a request, as the book's timeout=3.1: connecting, sending, waiting for the answer, each gap between body bytes."
+    ),
     refine(
       (s) => s > 0 && s <= 3600,
       (s) => `--timeout must be between 0 and 3600 seconds, got ${s}`
     ),
     Options.withDefault(3.1)
+  ),
+  maxTime: Options.float("max-time").pipe(
+    Options.withDescription(
+      "Seconds for a whole download, its retries included (curl's --max-time). Default: no limit."
+    ),
+    refine(
+      (s) => s > 0 && s <= 86_400,
+      (s) => `--max-time must be between 0 and 86400 seconds, got ${s}`
+    ),
+    Options.optional
   ),
   retries: Options.integer("retries").pipe(
     Options.withDescription(
@@ -120,10 +137,12 @@ export const downloadCommand = Command.make("download", { codes, ...options }, (
     verbose: args.verbose,
     names: args.names,
     timeoutSeconds: args.timeout,
+    maxTimeSeconds: Option.getOrUndefined(args.maxTime),
     retries: args.retries,
     json: args.json,
     faults: args.faults
   })
 ).pipe(
-  Command.withDescription("Download flags with bounded concurrency, as the book's flags2/flags3 clients do.")
+  Command.withDescription("Download flags with bounded concurrency, as the book's flags2/flags3 clients do."),
+  announced({ name: "download", endsOnSignal: false })
 )

@@ -2,23 +2,13 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Console from "effect/Console"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as FlagServer from "../FlagServer.js"
-import type { FaultOptions } from "../ServerFaults.js"
+import { bookServers } from "./BookServers.js"
+import { announced } from "./RunningCommand.js"
 import { faultOptions } from "./ServerOptions.js"
 import { refine } from "./Validation.js"
-
-/** The book's three servers: `http.server` on 8000, `slow_server.py` on 8001 and with errors on 8002. */
-const presets: Record<string, { readonly port: number; readonly faults: FaultOptions }> = {
-  local: { port: 8000, faults: {} },
-  delay: { port: 8001, faults: { delay: { min: Duration.millis(500), max: Duration.seconds(5) } } },
-  error: {
-    port: 8002,
-    faults: { delay: { min: Duration.millis(500), max: Duration.seconds(5) }, errorRate: 0.25 }
-  }
-}
 
 const options = {
   host: Options.text("host").pipe(
@@ -37,13 +27,31 @@ const options = {
     Options.withDescription("Serve this folder in the book's layout (flags/xx/xx.gif + metadata.json)."),
     Options.optional
   ),
-  preset: Options.choice("preset", ["local", "delay", "error"]).pipe(
+  preset: Options.choice(
+    "preset",
+    bookServers.map((server) => server.preset)
+  ).pipe(
     Options.withDescription(
-      "local: port 8000, no faults; delay: 8001, 0.5–5 s; error: 8002, 0.5–5 s and 25 % 418s."
+      bookServers.map((server) => `${server.preset}: ${server.description}`).join("; ")
     ),
     Options.optional
   ),
   quiet: Options.boolean("quiet").pipe(Options.withDescription("No log line per request.")),
+  backlog: Options.integer("backlog").pipe(
+    Options.withDescription(
+      "Listen backlog (default: Node's 511). Python's http.server uses 5: a burst of connects then waits for SYN retransmits."
+    ),
+    refine(
+      (n) => n >= 1 && n <= 65535,
+      (n) => `--backlog must be between 1 and 65535, got ${n}`
+    ),
+    Options.optional
+  ),
+  http10: Options.boolean("http10").pipe(
+    Options.withDescription(
+      "Close the connection after every answer (no keep-alive), as HTTP/1.0 servers do."
+    )
+  ),
   faults: faultOptions
 }
 
@@ -52,7 +60,9 @@ const defined = <A extends object>(record: A): Partial<A> =>
 
 /** The `serve` subcommand. */
 export const serveCommand = Command.make("serve", options, (args) => {
-  const preset = Option.flatMap(args.preset, (name) => Option.fromNullable(presets[name]))
+  const preset = Option.flatMap(args.preset, (name) =>
+    Option.fromNullable(bookServers.find((server) => server.preset === name))
+  )
   const port = Option.getOrElse(args.port, () =>
     Option.match(preset, { onNone: () => 8000, onSome: (p) => p.port })
   )
@@ -67,7 +77,9 @@ export const serveCommand = Command.make("serve", options, (args) => {
         host: args.host,
         port,
         dir: Option.getOrUndefined(args.dir),
-        quiet: args.quiet
+        quiet: args.quiet,
+        backlog: Option.getOrUndefined(args.backlog),
+        http10: args.http10
       })
       yield* Console.log(
         `Serving ${server.codes.length} flags (${server.extension}) at ${server.baseUrl}/ — Ctrl-C to stop`
@@ -76,5 +88,6 @@ export const serveCommand = Command.make("serve", options, (args) => {
     })
   )
 }).pipe(
-  Command.withDescription("Serve flag images like the book's test servers, with optional delays and faults.")
+  Command.withDescription("Serve flag images like the book's test servers, with optional delays and faults."),
+  announced({ name: "serve", endsOnSignal: true })
 )

@@ -3,6 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Duration from "effect/Duration"
 import { defaultSpinDemoOptions, supervise } from "../SpinDemo.js"
+import { announced } from "./RunningCommand.js"
 import { refine } from "./Validation.js"
 
 const message = Options.text("message").pipe(
@@ -30,4 +31,7 @@ const mode = Options.choice("mode", ["interrupt", "signal"]).pipe(
 /** The `spin` subcommand. */
 export const spinCommand = Command.make("spin", { message, seconds, mode }, (options) =>
   supervise({ message: options.message, duration: Duration.seconds(options.seconds), mode: options.mode })
-).pipe(Command.withDescription("Show a spinner beside a slow function, then its answer."))
+).pipe(
+  Command.withDescription("Show a spinner beside a slow function, then its answer."),
+  announced({ name: "spin", endsOnSignal: false })
+)

@@ -7,7 +7,6 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
-import * as Runtime from "effect/Runtime"
 import type { Answer, Responder } from "./flagAnswers.js"
 
 const slowTick = "100 millis"
@@ -48,19 +47,27 @@ const send = (head: boolean, response: Http.ServerResponse, answer: Answer): Eff
   }
 }
 
+/** How the listener answers, beyond the responder's answers. */
+export interface ListenerOptions {
+  /** Close the connection after every answer (`Connection: close`), as HTTP/1.0 servers do. */
+  readonly closeEachConnection: boolean
+}
+
 /**
- * A `request` listener answering with `responder` in `runtime`. Answers known at once complete
- * inside the listener; the others are tracked in `running` and interrupted when their client leaves.
+ * A `request` listener answering with `responder`, each answer in a fiber of `runFork` (a `FiberSet`'s,
+ * so the server's scope interrupts what is still running). Answers known at once complete inside the
+ * listener; the others are interrupted when their client leaves.
  */
-export const listener = <R>(
+export const listener = (
   responder: Responder,
-  runtime: Runtime.Runtime<R>,
-  running: Set<Fiber.RuntimeFiber<void>>
+  runFork: (effect: Effect.Effect<void>) => Fiber.RuntimeFiber<void>,
+  options: ListenerOptions
 ) => {
-  const runFork = Runtime.runFork(runtime)
   const inFlight = responder.inFlight
+  const closeEach = options.closeEachConnection
   return (request: Http.IncomingMessage, response: Http.ServerResponse): void => {
     const method = request.method ?? "GET"
+    if (closeEach) response.shouldKeepAlive = false
     inFlight.enter()
     const fiber = runFork(
       Effect.flatMap(responder.respond(method, request.url ?? "/"), (answer) =>
@@ -77,11 +84,9 @@ export const listener = <R>(
       done(exit)
       return
     }
-    running.add(fiber)
     const onClose = () => fiber.unsafeInterruptAsFork(FiberId.none)
     response.once("close", onClose)
     fiber.addObserver((exit) => {
-      running.delete(fiber)
       response.off("close", onClose)
       done(exit)
     })

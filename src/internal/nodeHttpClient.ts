@@ -20,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { currentPhaseTracker, type PhaseTracker } from "../RequestPhases.js"
 import { NodeClientResponse } from "./nodeHttpClientResponse.js"
 
 /** Writes the request's body; a body that cannot be sent is the returned error. */
@@ -82,29 +83,46 @@ const send = (
   if (Either.isLeft(url)) {
     return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
   }
-  return Effect.async((resume) => {
-    const options: Http.RequestOptions = { method: request.method, headers: request.headers }
-    const nodeRequest =
-      url.right.protocol === "https:"
-        ? Https.request(url.right, { ...options, agent: agents.https })
-        : Http.request(url.right, { ...options, agent: agents.http })
-    const onError = (cause: unknown) =>
-      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-    nodeRequest.once("error", onError)
-    nodeRequest.once("response", (source: Http.IncomingMessage) => {
-      nodeRequest.off("error", onError)
-      // a failure after the answer began belongs to the body: its reader reports it
-      nodeRequest.on("error", () => {})
-      source.on("error", () => {})
-      resume(Effect.succeed(new NodeClientResponse(request, source)))
+  return Effect.withFiberRuntime((fiber) => {
+    const tracker = fiber.getFiberRef(currentPhaseTracker)
+    return Effect.async((resume) => {
+      const options: Http.RequestOptions = { method: request.method, headers: request.headers }
+      const nodeRequest =
+        url.right.protocol === "https:"
+          ? Https.request(url.right, { ...options, agent: agents.https })
+          : Http.request(url.right, { ...options, agent: agents.http })
+      if (tracker !== undefined) trackPhases(nodeRequest, tracker)
+      const onError = (cause: unknown) =>
+        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+      nodeRequest.once("error", onError)
+      nodeRequest.once("response", (source: Http.IncomingMessage) => {
+        nodeRequest.off("error", onError)
+        // a failure after the answer began belongs to the body: its reader reports it
+        nodeRequest.on("error", () => {})
+        source.on("error", () => {})
+        resume(Effect.succeed(new NodeClientResponse(request, source, tracker)))
+      })
+      const unsent = sendBody(nodeRequest, request)
+      if (unsent !== undefined) {
+        nodeRequest.destroy()
+        resume(Effect.fail(unsent))
+      }
+      return Effect.sync(() => nodeRequest.destroy())
     })
-    const unsent = sendBody(nodeRequest, request)
-    if (unsent !== undefined) {
-      nodeRequest.destroy()
-      resume(Effect.fail(unsent))
-    }
-    return Effect.sync(() => nodeRequest.destroy())
   })
+}
+
+/**
+ * Tells the tracker each phase as Node sees it: connecting until the socket connects (a reused
+ * keep-alive socket skips it), sending until the request is flushed, then waiting for the answer.
+ */
+const trackPhases = (nodeRequest: Http.ClientRequest, tracker: PhaseTracker) => {
+  tracker.enter("connect")
+  nodeRequest.once("socket", (socket) => {
+    if (socket.connecting) socket.once("connect", () => tracker.enter("write"))
+    else tracker.enter("write")
+  })
+  nodeRequest.once("finish", () => tracker.enter("response"))
 }
 
 /** The client with keep-alive agents for the layer's life (no cap on sockets: `maxSockets` is unbounded). */

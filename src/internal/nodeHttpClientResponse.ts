@@ -11,6 +11,7 @@ import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
+import { type PhaseTracker, ReportsBodyProgress } from "../RequestPhases.js"
 
 /** A body that ended before its `Content-Length`: the connection closed mid-transfer. */
 export class IncompleteBody extends Error {
@@ -35,13 +36,15 @@ type Body =
 export class NodeClientResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly [ReportsBodyProgress] = true
   private cachedHeaders: Headers.Headers | undefined
   private body: Body | undefined
   private waiting: Array<(body: Body) => void> | undefined
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
-    readonly source: Http.IncomingMessage
+    readonly source: Http.IncomingMessage,
+    private readonly tracker: PhaseTracker | undefined = undefined
   ) {
     super()
   }
@@ -79,6 +82,8 @@ export class NodeClientResponse extends Inspectable.Class implements HttpClientR
     const declared = Number(source.headers["content-length"])
     const expected = Number.isFinite(declared) ? declared : undefined
     const chunks: Array<Buffer> = []
+    const tracker = this.tracker
+    tracker?.enter("body")
     let received = 0
     const settle = (body: Body) => {
       if (this.body !== undefined) return
@@ -91,6 +96,7 @@ export class NodeClientResponse extends Inspectable.Class implements HttpClientR
     const onData = (chunk: Buffer) => {
       chunks.push(chunk)
       received += chunk.length
+      tracker?.progress()
     }
     source.on("data", onData)
     source.once("end", () =>

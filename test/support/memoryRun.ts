@@ -4,8 +4,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { DownloadConfig } from "../../src/Downloader.js"
 import { defaultRequestOptions } from "../../src/FlagClient.js"
-import * as MemoryFileSystem from "../fakes/MemoryFileSystem.js"
-import type * as MemoryHttpClient from "../fakes/MemoryHttpClient.js"
+import * as MemoryFileSystem from "../../src/testing/MemoryFileSystem.js"
+import type * as MemoryHttpClient from "../../src/testing/MemoryHttpClient.js"
 
 /** Downloads from the in-memory site into `/dest`, the book's timeout, no retries. */
 export const config: DownloadConfig = {

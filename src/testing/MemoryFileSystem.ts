@@ -1,4 +1,7 @@
-/** An in-memory `FileSystem` holding what the downloader writes; writes can be slowed or made to fail. */
+/**
+ * An in-memory `FileSystem` for tests: what the downloader writes lands in a `Map`; writes can be slowed
+ * on Effect's clock (`writeDelay`) or fail once the disk is full (`capacity`).
+ */
 
 import * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"

@@ -1,4 +1,4 @@
-/** A `Terminal` that records every write with the Clock time it happened at. */
+/** A `Terminal` for tests that records every write with the Effect-clock time it happened at. */
 import * as Terminal from "@effect/platform/Terminal"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"

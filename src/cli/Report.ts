@@ -1,6 +1,7 @@
 /** The book's reports (`flags2_common.py`): what a run will do, and what it did. */
 import * as Duration from "effect/Duration"
-import type { Outcome, Summary } from "./Downloader.js"
+import type { DownloadError } from "../DownloadErrors.js"
+import type { Outcome, Summary } from "../Outcome.js"
 
 /** The lines printed before downloading. */
 export const initialReport = (
@@ -28,9 +29,21 @@ export const finalReport = (summary: Summary) => {
   return lines
 }
 
+/** Why a download failed, in the CLI's words (`--max-time` is the option that set a deadline). */
+export const errorLine = (error: DownloadError): string =>
+  error._tag === "RequestTimeout" && error.phase === "total"
+    ? `took longer than --max-time ${Duration.toMillis(error.timeout) / 1000}s`
+    : error.message
+
 /** The `-v` line of one outcome: `BR OK`, `ZZ not found: URL`, `XX error: HTTP error 418 - I'm a Teapot`. */
-export const outcomeLine = (outcome: Outcome) =>
-  outcome.status === "OK" ? `${outcome.cc} OK` : (outcome.error?.message ?? `${outcome.cc} ${outcome.status}`)
+export const outcomeLine = (outcome: Outcome): string => {
+  const error = outcome.error
+  if (outcome.status === "OK" || error === undefined)
+    return `${outcome.id} ${outcome.status === "OK" ? "OK" : outcome.status}`
+  return error._tag === "FlagNotFound"
+    ? `${outcome.id} ${error.message}`
+    : `${outcome.id} error: ${errorLine(error)}`
+}
 
 /** The `--json` report. */
 export const jsonReport = (summary: Summary, extra: Record<string, unknown>) =>
@@ -41,9 +54,9 @@ export const jsonReport = (summary: Summary, extra: Record<string, unknown>) =>
     error: summary.error,
     elapsedSeconds: Duration.toMillis(summary.elapsed) / 1000,
     outcomes: summary.outcomes.map((o) => ({
-      cc: o.cc,
+      cc: o.id,
       status: o.status,
       ...(o.file === undefined ? {} : { file: o.file }),
-      ...(o.error === undefined ? {} : { error: o.error.cause._tag, message: o.error.cause.message })
+      ...(o.error === undefined ? {} : { error: o.error._tag, message: errorLine(o.error) })
     }))
   })

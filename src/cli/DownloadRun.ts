@@ -8,28 +8,17 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as CountryCodes from "./CountryCodes.js"
-import { downloadMany, type Outcome, type Summary, summarize } from "./Downloader.js"
-import { type DestinationError, prepareDestination } from "./FlagFiles.js"
-import * as FlagServer from "./FlagServer.js"
-import type { FlagStoreError } from "./FlagStore.js"
-import * as Progress from "./Progress.js"
-import { finalReport, initialReport, jsonReport, outcomeLine } from "./Report.js"
-import type { FaultOptions } from "./ServerFaults.js"
-
-/** The book's servers by label; EMBEDDED is the bundled server started for the run. */
-export const serverLabels: Readonly<Record<string, string>> = {
-  LOCAL: "http://localhost:8000/flags",
-  DELAY: "http://localhost:8001/flags",
-  ERROR: "http://localhost:8002/flags",
-  REMOTE: "https://www.fluentpython.com/data/flags"
-}
-
-/** True for a label (any case) or an http(s) URL. */
-export const isServer = (server: string): boolean =>
-  server.toUpperCase() === "EMBEDDED" ||
-  server.toUpperCase() in serverLabels ||
-  /^https?:\/\/[^/\s]+/i.test(server)
+import * as CountryCodes from "../CountryCodes.js"
+import { downloadMany } from "../Downloader.js"
+import * as FlagClient from "../FlagClient.js"
+import { type DestinationError, prepareDestination } from "../FlagFiles.js"
+import * as FlagServer from "../FlagServer.js"
+import type { FlagStoreError } from "../FlagStore.js"
+import { type Outcome, type Summary, summarize } from "../Outcome.js"
+import * as Progress from "../Progress.js"
+import type { FaultOptions } from "../ServerFaults.js"
+import { urlOfLabel } from "./BookServers.js"
+import { errorLine, finalReport, initialReport, jsonReport, outcomeLine } from "./Report.js"
 
 /** Everything `flags download` was asked. */
 export interface DownloadRunOptions {
@@ -43,7 +32,10 @@ export interface DownloadRunOptions {
   readonly dest: string
   readonly verbose: boolean
   readonly names: boolean
+  /** Seconds for each phase of a request. */
   readonly timeoutSeconds: number
+  /** Seconds for a whole download, if limited. */
+  readonly maxTimeSeconds: number | undefined
   readonly retries: number
   readonly json: boolean
   /** Faults of the EMBEDDED server. */
@@ -52,15 +44,10 @@ export interface DownloadRunOptions {
 
 /** Some downloads ended in ERROR; the report has been printed. */
 export class DownloadsFailed extends Data.TaggedError("DownloadsFailed")<{ readonly errors: number }> {
-  readonly exitCode = 1
-  readonly reported = true
   override get message() {
     return `${this.errors} download${this.errors === 1 ? "" : "s"} failed`
   }
 }
-
-/** The largest concurrency announced and used. */
-export const maxConcurrency = 1000
 
 /** Runs `flags download`: reports on stdout, progress on `ProgressTerminal`. */
 export const runDownload = (
@@ -83,8 +70,9 @@ export const runDownload = (
         label === "EMBEDDED"
           ? yield* FlagServer.make({ ...options.faults, host: "127.0.0.1", port: 0 })
           : undefined
-      const baseUrl = embedded?.baseUrl ?? serverLabels[label] ?? options.server.replace(/\/+$/, "")
-      const shownLabel = embedded !== undefined || label in serverLabels ? label : "CUSTOM"
+      const labelled = urlOfLabel(label)
+      const baseUrl = embedded?.baseUrl ?? labelled ?? options.server.replace(/\/+$/, "")
+      const shownLabel = embedded !== undefined || labelled !== undefined ? label : "CUSTOM"
       const extension = options.extension ?? embedded?.extension ?? "gif"
       if (embedded === undefined && Object.values(options.faults).some((value) => value !== undefined)) {
         yield* Effect.ignore(
@@ -103,7 +91,7 @@ export const runDownload = (
         }),
         { onLeft: Effect.fail, onRight: Effect.succeed }
       )
-      const concurrency = Math.max(1, Math.min(options.maxReq, maxConcurrency, codes.length))
+      const concurrency = Math.max(1, Math.min(options.maxReq, codes.length))
 
       // with --json, stdout carries the JSON alone
       const say = (line: string) =>
@@ -136,9 +124,13 @@ export const runDownload = (
               extension,
               dest: options.dest,
               names: options.names,
+              ...FlagClient.defaultRequestOptions,
               timeout: Duration.millis(Math.round(options.timeoutSeconds * 1000)),
-              retries: options.retries,
-              maxBytes: 10 * 1024 * 1024
+              maxTime:
+                options.maxTimeSeconds === undefined
+                  ? undefined
+                  : Duration.millis(Math.round(options.maxTimeSeconds * 1000)),
+              retries: options.retries
             },
             {
               concurrency,
@@ -154,7 +146,7 @@ export const runDownload = (
 
       yield* report(summary)
       const failures = summary.outcomes.filter((o) => o.status === "ERROR")
-      const reasons = new Set(failures.map((o) => o.error?.cause.message))
+      const reasons = new Set(failures.map((o) => (o.error === undefined ? "" : errorLine(o.error))))
       // one cause for every failure (a server down, say): one line, unless -v just printed it
       if (failures.length === codes.length && reasons.size === 1 && (codes.length > 1 || !options.verbose)) {
         const which = codes.length === 1 ? "the download" : "every download"

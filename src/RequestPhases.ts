@@ -1,0 +1,36 @@
+/**
+ * The phases of one HTTP request, as httpx's `Timeout(3.1)` (the book's `timeout=3.1`) counts them:
+ * each phase gets the whole timeout, and a request fails only when one phase exceeds it.
+ *
+ * Any `HttpClient` works with the downloader: time to the answer's headers is then one phase
+ * (`response`), and each gap between body chunks another (`body`). A client that knows more tells the
+ * tracker found in `currentPhaseTracker` when it connects and has sent the request, as the CLI's own
+ * client and the in-memory client of `effect-flags/testing` do.
+ */
+import * as FiberRef from "effect/FiberRef"
+
+/**
+ * `connect`: waiting for a connection (SYN retransmits against a full listen backlog count here);
+ * `write`: sending the request; `response`: waiting for the answer's first byte; `body`: the gap
+ * since the last body bytes.
+ */
+export type Phase = "connect" | "write" | "response" | "body"
+
+/** What a client reports about the request it is running; every call restarts the phase's timer. */
+export interface PhaseTracker {
+  /** The request entered `phase`. */
+  readonly enter: (phase: Phase) => void
+  /** Body bytes arrived: the `body` phase starts again. */
+  readonly progress: () => void
+}
+
+/** The tracker of the request running in this fiber, if its caller watches phases. */
+export const currentPhaseTracker: FiberRef.FiberRef<PhaseTracker | undefined> = FiberRef.unsafeMake<
+  PhaseTracker | undefined
+>(undefined)
+
+/**
+ * Marks an `HttpClientResponse` whose client reports body progress itself (`progress` on every
+ * chunk): the downloader can then read its body whole instead of chunk by chunk.
+ */
+export const ReportsBodyProgress: unique symbol = Symbol.for("effect-flags/ReportsBodyProgress")

@@ -1,0 +1,52 @@
+/** The exit codes of the `flags` command (documented in the README), and which failure gets which. */
+import * as Match from "effect/Match"
+import type { InvalidCodeArgument } from "../CountryCodes.js"
+import type { DestinationError } from "../FlagFiles.js"
+import type { FlagServerError } from "../FlagServer.js"
+import type { FlagStoreError } from "../FlagStore.js"
+import type { DownloadsFailed } from "./DownloadRun.js"
+
+/** The exit codes. */
+export const ExitCode = {
+  /** Everything worked (404s included: "not found" is a result, not a failure). */
+  Ok: 0,
+  /** Some downloads ended in error, or the run could not start (server unreachable, dest unwritable). */
+  Failure: 1,
+  /** Bad arguments: a usage error was printed. */
+  Usage: 2,
+  /** Interrupted by Ctrl-C (SIGINT). */
+  Interrupted: 130,
+  /** Terminated by SIGTERM. */
+  Terminated: 143
+} as const
+
+/** Every way a command can fail (usage errors aside, which @effect/cli reports). */
+export type CommandFailure =
+  | DownloadsFailed
+  | DestinationError
+  | FlagServerError
+  | FlagStoreError
+  | InvalidCodeArgument
+
+/** How a failed command ends: its exit code, and the line that says why (none when the command has said it). */
+export interface FailureExit {
+  readonly code: number
+  readonly line: string | undefined
+}
+
+const failed = (error: { readonly message: string }): FailureExit => ({
+  code: ExitCode.Failure,
+  line: `flags: ${error.message}`
+})
+
+/** The exit of each failure, over every tag: a new failure that is not handled here does not compile. */
+export const failureExit: (failure: CommandFailure) => FailureExit = Match.type<CommandFailure>().pipe(
+  Match.tagsExhaustive({
+    // the report has been printed, and says how many failed
+    DownloadsFailed: () => ({ code: ExitCode.Failure, line: undefined }),
+    DestinationError: failed,
+    FlagServerError: failed,
+    FlagStoreError: failed,
+    InvalidCodeArgument: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` })
+  })
+)

@@ -1,0 +1,211 @@
+/**
+ * An in-memory `HttpClient` for tests: answers from a function of the URL, on Effect's clock (so a
+ * `TestClock` drives every delay), counting requests in flight. It reports the phases of each request
+ * (connecting, waiting for the answer, each body chunk) as the CLI's real client does.
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { currentPhaseTracker, type PhaseTracker, ReportsBodyProgress } from "../RequestPhases.js"
+
+/** One piece of a body, arriving `after` the previous one (or the headers). */
+export interface Chunk {
+  readonly after: Duration.DurationInput
+  readonly bytes: Uint8Array | string
+}
+
+/** How the fake answers one request. */
+export interface FakeAnswer {
+  readonly status: number
+  /** The whole body, sent with the headers (or give `chunks`). */
+  readonly body?: Uint8Array | string
+  readonly headers?: Record<string, string>
+  /** Effect time from the request being sent to the answer's headers. */
+  readonly delay?: Duration.DurationInput
+  /** Effect time to connect, before the request is sent (a server with a full listen backlog). */
+  readonly connectDelay?: Duration.DurationInput
+  /** The body in timed pieces; `Content-Length` is their total unless `headers` says otherwise. */
+  readonly chunks?: ReadonlyArray<Chunk>
+  /** After its body (or chunks), the answer sends nothing more and never ends: a stalled transfer. */
+  readonly stall?: boolean
+}
+
+/** What the fake has seen. */
+export interface MemoryHttpStats {
+  /** Requests between being sent and the end of their answer's body. */
+  inFlight: number
+  maxInFlight: number
+  /** Every URL requested, in order. */
+  readonly requests: Array<string>
+  /** Every request with the Effect-clock time it started at. */
+  readonly started: Array<{ readonly url: string; readonly at: number }>
+}
+
+/** Options of `make`. */
+export interface MemoryHttpOptions {
+  /**
+   * Report connecting, sending and each body chunk to the request's phase tracker, as the CLI's client
+   * does (default); `false` behaves like a client that reports nothing, as most do.
+   */
+  readonly reportsPhases?: boolean
+}
+
+const encoder = new TextEncoder()
+const bytesOf = (body: Uint8Array | string) => (typeof body === "string" ? encoder.encode(body) : body)
+
+/** An answer whose body is an Effect `Stream`, timed on Effect's clock. */
+class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly headers: Headers.Headers
+  readonly cookies = Cookies.empty
+  readonly remoteAddress = Option.none<string>()
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    headers: Record<string, string>,
+    readonly stream: Stream.Stream<Uint8Array, HttpClientError.ResponseError>
+  ) {
+    super()
+    this.headers = Headers.fromInput(headers)
+  }
+  get arrayBuffer() {
+    return Stream.runFold(this.stream, new Uint8Array(0), (all, chunk) => {
+      const joined = new Uint8Array(all.length + chunk.length)
+      joined.set(all)
+      joined.set(chunk, all.length)
+      return joined
+    }).pipe(
+      Effect.map(
+        (bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+      )
+    )
+  }
+  get text() {
+    return Effect.map(this.arrayBuffer, (buffer) => new TextDecoder().decode(buffer))
+  }
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: (cause): HttpClientError.ResponseError =>
+          new HttpClientError.ResponseError({
+            request: this.request,
+            response: this,
+            reason: "Decode",
+            cause
+          })
+      })
+    )
+  }
+  get urlParamsBody() {
+    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+  }
+  get formData() {
+    return Effect.die("MemoryHttpClient: form data bodies are not supported")
+  }
+  override toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, { _id: "MemoryHttpClient.MemoryResponse", status: this.status })
+  }
+}
+
+/** A reporting response: the downloader reads it whole and lets it report body progress. */
+class ReportingResponse extends MemoryResponse {
+  readonly [ReportsBodyProgress] = true
+}
+
+/** An in-memory client answering `answer(url, attempt)`, where `attempt` counts earlier requests for the same URL. */
+export const make = (answer: (url: URL, attempt: number) => FakeAnswer, options: MemoryHttpOptions = {}) => {
+  const stats: MemoryHttpStats = { inFlight: 0, maxInFlight: 0, requests: [], started: [] }
+  const reports = options.reportsPhases ?? true
+  const client = HttpClient.make((request, url) =>
+    Effect.gen(function* () {
+      const tracker: PhaseTracker | undefined = reports ? yield* FiberRef.get(currentPhaseTracker) : undefined
+      const attempt = stats.requests.filter((u) => u === url.href).length
+      stats.requests.push(url.href)
+      stats.started.push({ url: url.href, at: yield* Clock.currentTimeMillis })
+      const reply = answer(url, attempt)
+      stats.inFlight++
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
+      let ended = false
+      const end = Effect.sync(() => {
+        if (!ended) stats.inFlight--
+        ended = true
+      })
+      tracker?.enter("connect")
+      yield* Effect.sleep(reply.connectDelay ?? Duration.zero).pipe(Effect.onInterrupt(() => end))
+      tracker?.enter("write")
+      tracker?.enter("response")
+      yield* Effect.sleep(reply.delay ?? Duration.zero).pipe(Effect.onInterrupt(() => end))
+      const chunks: ReadonlyArray<Chunk> =
+        reply.chunks ?? (reply.body === undefined ? [] : [{ after: Duration.zero, bytes: reply.body }])
+      const pieces = chunks.map((chunk) => ({ after: chunk.after, bytes: bytesOf(chunk.bytes) }))
+      const length = pieces.reduce((total, piece) => total + piece.bytes.length, 0)
+      const headers = {
+        ...(reply.body === undefined && reply.chunks === undefined
+          ? {}
+          : { "content-length": String(length) }),
+        ...reply.headers
+      }
+      const body = Stream.fromIterable(pieces).pipe(
+        Stream.mapEffect((piece) =>
+          Effect.as(
+            Effect.zipRight(
+              Effect.sleep(piece.after),
+              Effect.sync(() => tracker?.progress())
+            ),
+            piece.bytes
+          )
+        ),
+        Stream.concat(reply.stall === true ? Stream.never : Stream.empty),
+        Stream.ensuring(end)
+      )
+      if (reply.stall !== true && pieces.length === 0) yield* end
+      tracker?.enter("body")
+      const Response = reports ? ReportingResponse : MemoryResponse
+      return new Response(request, reply.status, headers, body)
+    })
+  )
+  return { layer: Layer.succeed(HttpClient.HttpClient, client), client, stats }
+}
+
+/**
+ * A flag site in memory, laid out as the downloader asks for it: `{baseUrl}/{cc}/{cc}.{ext}` (the code in
+ * lowercase; the body is `flag-CC`) and `{baseUrl}/{cc}/metadata.json` (`{"country": …}`, from `countries`
+ * or `Country CC`) for each of `codes`; anything else is a 404.
+ */
+export const flagSite = (
+  codes: ReadonlyArray<string>,
+  options: {
+    readonly delay?: Duration.DurationInput
+    readonly countries?: Record<string, string>
+    readonly reportsPhases?: boolean
+  } = {}
+) =>
+  make(
+    (url) => {
+      const match = /\/([a-z]{2})\/([^/]+)$/.exec(url.pathname)
+      const cc = match?.[1]?.toUpperCase() ?? ""
+      const delay = options.delay ?? Duration.zero
+      if (!codes.includes(cc)) return { status: 404, body: "not found", delay }
+      if (match?.[2] === "metadata.json") {
+        const country = options.countries?.[cc] ?? `Country ${cc}`
+        return { status: 200, body: JSON.stringify({ country }), delay }
+      }
+      return { status: 200, body: `flag-${cc}`, headers: { "content-type": "image/png" }, delay }
+    },
+    options.reportsPhases === undefined ? {} : { reportsPhases: options.reportsPhases }
+  )
