@@ -1,17 +1,26 @@
 /** The CLI's node:http `HttpClient` against real loopback servers: bodies, reuse, no cap, broken transfers. */
+import { spawn } from "node:child_process"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as Net from "node:net"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
+import { downloadOne } from "../src/Downloader.js"
 import * as FlagClient from "../src/FlagClient.js"
 import * as CliHttpClient from "../src/internal/nodeHttpClient.js"
+import * as RequestPhases from "../src/RequestPhases.js"
 import { eventually } from "./support/eventually.js"
+import { havePython } from "./support/servers.js"
 
 interface Seen {
   connections: number
@@ -111,7 +120,7 @@ describe("the CLI's node:http HttpClient", () => {
     }).pipe(Effect.provide(CliHttpClient.layer))
   )
 
-  it.scoped("puts no cap on sockets: 150 requests are in flight at the server at once", () =>
+  it.live("puts no cap on sockets: 150 requests are in flight at the server at once", () =>
     Effect.gen(function* () {
       const waiting: Array<Http.ServerResponse> = []
       const { url, seen } = yield* serve((_, response) => {
@@ -126,7 +135,7 @@ describe("the CLI's node:http HttpClient", () => {
       )
       assert.strictEqual(seen.maxInFlight, 150)
       assert.isTrue(bodies.every((body) => body === "ok"))
-    }).pipe(Effect.provide(CliHttpClient.layer))
+    }).pipe(Effect.scoped, Effect.provide(CliHttpClient.layer))
   )
 
   it.scoped("a body cut short of its Content-Length is an error that says so, never a short body", () =>
@@ -204,5 +213,105 @@ describe("the CLI's node:http HttpClient", () => {
       const chunks = yield* Stream.runCollect(response.stream)
       assert.strictEqual(Buffer.concat(Chunk.toArray(chunks)).toString(), "BR")
     }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.scoped(
+    "new connections to one host start 1 ms apart on Effect's clock; a free keep-alive socket never waits",
+    () =>
+      Effect.gen(function* () {
+        // answers are held until three requests are in, so no socket is free for reuse meanwhile
+        const held: Array<Http.ServerResponse> = []
+        const { url, seen } = yield* serve((_, response) => {
+          held.push(response)
+          if (held.length === 3) for (const waiting of held.splice(0)) waiting.end("ok")
+        })
+        const client = yield* HttpClient.HttpClient
+        const get = Effect.flatMap(client.get(`${url}/x`), (response) => response.text)
+        const three = yield* Effect.fork(Effect.all([get, get, get], { concurrency: "unbounded" }))
+        yield* eventually(
+          Effect.sync(() => seen.connections === 1),
+          "the first connection, at once"
+        )
+        yield* TestClock.adjust("1 millis")
+        yield* eventually(
+          Effect.sync(() => seen.connections === 2),
+          "the second, 1 ms later"
+        )
+        assert.strictEqual(seen.connections, 2, "the third waits for its turn")
+        yield* TestClock.adjust("1 millis")
+        assert.deepStrictEqual(yield* Fiber.join(three), ["ok", "ok", "ok"])
+        assert.strictEqual(seen.connections, 3)
+        // three keep-alive sockets are free now: these reuse them without waiting for the clock
+        held.length = 0
+        assert.deepStrictEqual(yield* Effect.all([get, get, get], { concurrency: "unbounded" }), [
+          "ok",
+          "ok",
+          "ok"
+        ])
+        assert.strictEqual(seen.connections, 3)
+      }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
+  it.live(
+    "tells the request's phase tracker each phase: connect, write, response, body (no connect on a reused socket)",
+    () =>
+      Effect.gen(function* () {
+        const { url } = yield* serve((_, response) => {
+          response.writeHead(200, { "Content-Length": 4 })
+          response.write("ab")
+          setTimeout(() => response.end("cd"), 20)
+        })
+        const client = yield* HttpClient.HttpClient
+        const phasesOf = Effect.gen(function* () {
+          const seen: Array<string> = []
+          const tracker: RequestPhases.PhaseTracker = {
+            enter: (phase) => void seen.push(phase),
+            progress: () => void seen.push("bytes")
+          }
+          const body = yield* Effect.flatMap(client.get(`${url}/x`), (response) => response.text).pipe(
+            Effect.locally(RequestPhases.currentPhaseTracker, tracker)
+          )
+          assert.strictEqual(body, "abcd")
+          return seen
+        })
+        assert.deepStrictEqual(yield* phasesOf, ["connect", "write", "response", "body", "bytes", "bytes"])
+        // the second request finds the first one's socket free: nothing to connect
+        assert.deepStrictEqual(yield* phasesOf, ["write", "response", "body", "bytes", "bytes"])
+      }).pipe(Effect.scoped, Effect.provide(CliHttpClient.layer))
+  )
+
+  it.live.skipIf(!havePython)("a server whose accept queue is full: the download times out connecting", () =>
+    Effect.gen(function* () {
+      // a listener that never accepts, its queue filled by two idle connections: further SYNs are dropped
+      const port = yield* Effect.acquireRelease(
+        Effect.async<{ readonly port: number; readonly kill: () => void }>((resume) => {
+          const child = spawn("python3", [
+            "-u",
+            "-c",
+            "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1])\ntime.sleep(60)"
+          ])
+          child.stdout.once("data", (chunk: Buffer) =>
+            resume(Effect.succeed({ port: Number(chunk.toString().trim()), kill: () => child.kill() }))
+          )
+        }),
+        ({ kill }) => Effect.sync(kill)
+      ).pipe(Effect.map(({ port }) => port))
+      const fillers = [Net.connect(port, "127.0.0.1"), Net.connect(port, "127.0.0.1")]
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          for (const socket of fillers) socket.destroy()
+        })
+      )
+      yield* Effect.sleep("100 millis")
+      const outcome = yield* downloadOne("BR", {
+        ...FlagClient.defaultRequestOptions,
+        timeout: Duration.millis(300),
+        baseUrl: `http://127.0.0.1:${port}/flags`,
+        extension: "png",
+        dest: "/nowhere",
+        names: false
+      })
+      assert.strictEqual(outcome.error?.message, "timed out connecting after 0.3s")
+    }).pipe(Effect.scoped, Effect.provide(Layer.mergeAll(CliHttpClient.layer, NodeContext.layer)))
   )
 })

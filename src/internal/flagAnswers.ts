@@ -113,10 +113,11 @@ export const make = (
       return answer
     })
 
+  // the log line is written when the request's fate is drawn, before its delay, as slow_server.py does: a
+  // client that gives up waiting still finds its request in the log
   const faultyAnswer = (method: string, cc: string, name: string) =>
     Effect.gen(function* () {
       const decision = yield* decideOne
-      if (Duration.greaterThan(decision.delay, Duration.zero)) yield* Effect.sleep(decision.delay)
       const fault = decision.fault
       const answer =
         fault._tag === "Status"
@@ -130,6 +131,7 @@ export const make = (
         const broken = answer.transfer._tag === "None" ? "" : ` ${answer.transfer._tag.toLowerCase()}`
         yield* Console.log(`${cc.toUpperCase()} delay: ${seconds}s ${answer.status}${broken}`)
       }
+      if (Duration.greaterThan(decision.delay, Duration.zero)) yield* Effect.sleep(decision.delay)
       return answer
     })
 
