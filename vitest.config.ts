@@ -4,7 +4,10 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   resolve: {
     // examples import the package by name, as an app would; here that name is the source
-    alias: { "effect-flags": fileURLToPath(new URL("./src/index.ts", import.meta.url)) }
+    alias: {
+      "effect-flags/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
+      "effect-flags": fileURLToPath(new URL("./src/index.ts", import.meta.url))
+    }
   },
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],

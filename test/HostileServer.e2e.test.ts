@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https"
 import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { runCli, tempDir } from "./support/cli.js"
@@ -12,6 +13,11 @@ import { runCli, tempDir } from "./support/cli.js"
 const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex")
 let server: Server
 let base = ""
+// the same flags over TLS, for the http → https upgrade (a certificate for 127.0.0.1, made for these tests)
+const fixtures = join(import.meta.dirname, "fixtures")
+const certificate = join(fixtures, "loopback-cert.pem")
+let secure: HttpsServer
+let secureBase = ""
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -50,6 +56,14 @@ beforeAll(async () => {
       case "rd": // a redirect within the origin: fine
         response.writeHead(301, { location: "/flags/ok/ok.png" }).end()
         return
+      case "ha": // an upgrade to https on the same host, another port: followed
+        response.writeHead(301, { location: `${secureBase}/ha/ha.png` }).end()
+        return
+      case "hb": // https, but on another host: refused
+        response
+          .writeHead(301, { location: `${secureBase.replace("127.0.0.1", "127.0.0.2")}/hb/hb.png` })
+          .end()
+        return
       case "la": // Content-Length larger than the body
         response.writeHead(200, { "content-type": "image/png", "content-length": 100_000 })
         response.write(png, () => response.socket?.destroy())
@@ -81,13 +95,30 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}/flags`
+  secure = createHttpsServer(
+    { cert: readFileSync(certificate), key: readFileSync(join(fixtures, "loopback-key.pem")) },
+    (request, response) => {
+      if (request.url?.startsWith("/flags/hc/")) {
+        // https back down to http: refused, even on the same host
+        response.writeHead(302, { location: `${base}/ok/ok.png` }).end()
+        return
+      }
+      response.writeHead(200, { "content-type": "image/png", "content-length": png.length }).end(png)
+    }
+  )
+  await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve))
+  secureBase = `https://127.0.0.1:${(secure.address() as { port: number }).port}/flags`
 })
-afterAll(
-  () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+afterAll(() =>
+  Promise.all(
+    [server, secure].map(
+      (listening) =>
+        new Promise<void>((resolve) => {
+          listening.closeAllConnections()
+          listening.close(() => resolve())
+        })
+    )
+  )
 )
 
 describe("a hostile server", () => {
@@ -170,5 +201,22 @@ describe("a hostile server", () => {
       assert.isBelow(file.length, 100)
     }
     assert.isFalse(existsSync("/etc/passwd-MB.png"))
+  })
+
+  it("a redirect from http to https on the same host is followed; to another host, or back to http, refused", async () => {
+    const dest = tempDir()
+    const env = { NODE_EXTRA_CA_CERTS: certificate }
+    const viaHttp = await runCli(["download", "-v", "-s", base, "--ext", "png", "-d", dest, "HA", "HB"], {
+      env
+    })
+    const line = (stdout: string, cc: string) => stdout.split("\n").find((l) => l.startsWith(`${cc} `)) ?? ""
+    assert.strictEqual(line(viaHttp.stdout, "HA"), "HA OK", viaHttp.stdout + viaHttp.stderr)
+    assert.include(line(viaHttp.stdout, "HB"), "redirect to another origin refused: https://127.0.0.2:")
+    const viaHttps = await runCli(["download", "-v", "-s", secureBase, "--ext", "png", "-d", dest, "HC"], {
+      env
+    })
+    assert.include(line(viaHttps.stdout, "HC"), "redirect to another origin refused: http://127.0.0.1:")
+    assert.deepStrictEqual(readdirSync(dest), ["HA.png"])
+    assert.deepStrictEqual(readFileSync(join(dest, "HA.png")), png)
   })
 })

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proves the package works as a dependency: `npm pack`, install the tarball into an empty project next
-# to its peers, type-check a small program against the installed types, run it, and run the bin.
+# to its peers; type-check and run an ES module app, a CommonJS app under tsx and a plain require();
+# run the bin.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -15,9 +16,15 @@ echo '{ "name": "pack-check-app", "private": true, "type": "module" }' > package
 npm install --no-audit --no-fund --prefer-offline --loglevel=error "$work/$tarball" \
   "effect@$(peer effect)" "@effect/platform@$(peer @effect/platform)" \
   "@effect/platform-node@$(peer @effect/platform-node)" "@effect/cli@$(peer @effect/cli)" \
-  "typescript@$(peer typescript)" "@types/node@$(peer @types/node)"
+  "typescript@$(peer typescript)" "@types/node@$(peer @types/node)" "tsx@$(peer tsx)"
+# an ES module app, type-checked and compiled by tsc
 npx --no-install tsc -p .
 node app.js
+# a CommonJS app (what `npm init -y` makes): in TypeScript under tsx, and plain node with require()
+mkdir cjs && cp "$root"/scripts/pack-check/cjs/* cjs/
+echo '{ "name": "pack-check-cjs", "version": "1.0.0", "type": "commonjs" }' > cjs/package.json
+npx --no-install tsc -p cjs
+(cd cjs && npx --no-install tsx app.ts && node plain.js)
 npx --no-install flags --version
 npx --no-install flags spin --seconds 0.2 --message packed
 npx --no-install flags download -d flags-cli BR JP
