@@ -11,7 +11,10 @@ import { isWorkerError, type WorkerError } from "@effect/platform/WorkerError"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -74,14 +77,30 @@ const failed =
     return Effect.fail(new PrimeCheckFailed({ n, reason }))
   }
 
+/** The pool's threads could not start (no worker file where the spawner points, or one that throws as it loads). */
+export class PrimePoolError extends Data.TaggedError("PrimePoolError")<{ readonly cause: unknown }> {
+  override get message() {
+    return `the prime workers could not start: ${this.cause instanceof Error ? this.cause.message : String(this.cause)}`
+  }
+}
+
+interface Emitter {
+  readonly once: (event: string, listener: (value: unknown) => void) => unknown
+}
+const isEmitter = (thread: unknown): thread is Emitter =>
+  typeof thread === "object" && thread !== null && "once" in thread && typeof thread.once === "function"
+
 /**
  * Starts `size` prime workers for the scope's lifetime, with the platform's `Worker.Spawner` (e.g.
  * `NodeWorker.layer(() => new Worker(workerUrl))`); closing the scope terminates threads still busy.
  */
 export const make = (options: {
   readonly size: number
-}): Effect.Effect<PrimePoolService, WorkerError, Worker.WorkerManager | Worker.Spawner | Scope.Scope> =>
+}): Effect.Effect<PrimePoolService, PrimePoolError, Worker.WorkerManager | Worker.Spawner | Scope.Scope> =>
   Effect.gen(function* () {
+    if (!Number.isInteger(options.size) || options.size < 1) {
+      return yield* Effect.dieMessage(`PrimePool.make: size must be a whole number ≥ 1, got ${options.size}`)
+    }
     const spawn = yield* Worker.Spawner
     // the thread serving each worker id, and the ids with a check in flight
     const threads = new Map<number, Terminable>()
@@ -92,15 +111,28 @@ export const make = (options: {
         threads.delete(id)
         await thread?.terminate()
       }).pipe(Effect.ignore)
+    // The platform respawns a thread that fails every second, forever, and its pool waits for the
+    // first one to be ready without letting itself be interrupted: a thread that fails before the
+    // pool is ready fails the pool instead (the pool's own wait is left to end as the scope closes).
+    const startup = yield* Deferred.make<never, PrimePoolError>()
+    const failStartup = (cause: unknown) =>
+      Deferred.unsafeDone(startup, Exit.fail(new PrimePoolError({ cause })))
     const pool = yield* Worker.makePoolSerialized<CheckPrime>({ size: options.size }).pipe(
       Effect.provideService(Worker.Spawner, (id) => {
         const thread = spawn(id)
         if (isTerminable(thread)) threads.set(id, thread)
+        if (isEmitter(thread)) {
+          thread.once("error", failStartup)
+          thread.once("exit", (code) => failStartup(new Error(`the worker exited with code ${code}`)))
+        }
         return thread
       }),
+      Effect.mapError((cause) => new PrimePoolError({ cause })),
       // a terminated or crashed thread is a typed failure of its check; the pool's own warning
       // about it would only be noise on the CLI's stdout
-      Logger.withMinimumLogLevel(LogLevel.Error)
+      Logger.withMinimumLogLevel(LogLevel.Error),
+      Effect.disconnect,
+      Effect.raceFirst(Deferred.await(startup))
     )
     // runs before the pool's own shutdown, which would wait for a busy thread
     yield* Effect.addFinalizer(() => Effect.forEach([...busy], terminate, { discard: true }))
@@ -124,7 +156,7 @@ export const make = (options: {
 /** The pool as a layer, on any platform's workers (`Worker.WorkerManager` and `Worker.Spawner`). */
 export const layer = (options: {
   readonly size: number
-}): Layer.Layer<PrimePool, WorkerError, Worker.WorkerManager | Worker.Spawner> =>
+}): Layer.Layer<PrimePool, PrimePoolError, Worker.WorkerManager | Worker.Spawner> =>
   Layer.scoped(PrimePool, make(options))
 
 // Required as the first thread starts, not as this module loads: the CLI loads this module for every
@@ -137,5 +169,5 @@ const threads = () =>
 export const layerNode = (options: {
   readonly size: number
   readonly url?: URL | string
-}): Layer.Layer<PrimePool, WorkerError> =>
+}): Layer.Layer<PrimePool, PrimePoolError> =>
   layer(options).pipe(Layer.provide(NodeWorker.layer(() => new (threads().Worker)(options.url ?? workerUrl))))

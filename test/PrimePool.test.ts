@@ -120,6 +120,30 @@ describe("PrimePool", () => {
     })
   )
 
+  it.live("threads that cannot start fail the pool (no worker file, or one that throws as it loads)", () =>
+    Effect.gen(function* () {
+      const missing = yield* Effect.flip(
+        Layer.build(
+          PrimePool.layerNode({ size: 2, url: new URL("./no-such-worker.js", import.meta.url) })
+        ).pipe(Effect.scoped)
+      )
+      assert.strictEqual(missing._tag, "PrimePoolError")
+      assert.match(missing.message, /^the prime workers could not start: .*no-such-worker\.js/)
+      const threads = new Threads()
+      const unloadable = yield* Effect.flip(
+        Layer.build(
+          poolLayer(2, { entry: new URL("./fixtures/UnloadablePrimeWorker.ts", import.meta.url), threads })
+        ).pipe(Effect.scoped)
+      )
+      assert.match(unloadable.message, /this worker cannot load/)
+      // and the pool stopped respawning them (it retries a failed thread every second)
+      const spawned = threads.started.length
+      yield* Effect.sleep("1500 millis")
+      assert.strictEqual(threads.started.length, spawned)
+      assert.strictEqual(threads.alive, 0)
+    })
+  )
+
   it.live("a worker that throws, or whose thread dies, is a typed failure of that number only", () =>
     withPool(
       2,
