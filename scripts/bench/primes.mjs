@@ -109,12 +109,9 @@ export const primesScenario = async ({ bin, runs, row, f2, f3 }) => {
   const spinArgs = (runner, number) => [
     bin,
     "spin",
-    "--work",
-    "prime",
-    "--runner",
-    runner,
-    "--number",
-    number
+    "--work=prime",
+    `--runner=${runner}`,
+    `--number=${number}`
   ]
   const onPty = (args) => onTerminal([process.execPath, ...args].join(" "))
   const intervals = []
