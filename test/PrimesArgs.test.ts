@@ -50,51 +50,48 @@ const isUsageError = (exit: Exit.Exit<unknown, unknown>) =>
     onSome: (error) => ValidationError.isValidationError(error) && !ValidationError.isHelpRequested(error)
   })
 
-describe("usage errors", () => {
-  it.effect("flags primes: bad numbers and worker counts", () =>
-    Effect.gen(function* () {
-      for (const bad of [
-        ["3.5"],
-        ["abc"],
-        ["1e9"],
-        ["+7"],
-        ["--", "-5"],
-        ["18446744073709551616"],
-        ["1__2"],
-        ["_12"],
-        ["7", ""],
-        ["-w", "0"],
-        ["-w", "65"],
-        ["-w", "two"]
-      ]) {
-        const { exit, output } = yield* runArgv(["primes", ...bad])
-        assert.isTrue(isUsageError(exit), bad.join(" "))
-        assert.strictEqual(output, "", bad.join(" "))
-      }
+// each argv, after `flags <command>`, is a usage error that checks and prints nothing
+const usageErrors = (command: string, argvs: ReadonlyArray<ReadonlyArray<string>>) =>
+  Effect.forEach(argvs, (bad) =>
+    Effect.map(runArgv([command, ...bad]), ({ exit, output }) => {
+      assert.isTrue(isUsageError(exit), bad.join(" "))
+      assert.strictEqual(output, "", bad.join(" "))
     })
   )
 
+describe("usage errors", () => {
+  it.effect("flags primes: bad numbers and worker counts", () =>
+    usageErrors("primes", [
+      ["3.5"],
+      ["abc"],
+      ["1e9"],
+      ["+7"],
+      ["--", "-5"],
+      ["18446744073709551616"],
+      ["1__2"],
+      ["_12"],
+      ["7", ""],
+      ["-w", "0"],
+      ["-w", "65"],
+      ["-w", "two"]
+    ])
+  )
+
   it.effect("flags spin: options of the other work, and bad values", () =>
-    Effect.gen(function* () {
-      for (const bad of [
-        ["--runner", "worker"],
-        ["--number", "7"],
-        ["--yield-every", "5"],
-        ["--work", "prime", "--seconds", "2"],
-        ["--work", "prime", "--yield-every", "5"],
-        ["--work", "prime", "--runner", "blocking", "--yield-every", "5"],
-        ["--work", "prime", "--runner", "yielding", "--yield-every", "0"],
-        ["--work", "prime", "--number", "-7"],
-        ["--work", "prime", "--number", "1e9"],
-        ["--work", "prime", "--number", "18446744073709551616"],
-        ["--work", "prime", "--runner", "threads"],
-        ["--work", "primes"]
-      ]) {
-        const { exit, output } = yield* runArgv(["spin", ...bad])
-        assert.isTrue(isUsageError(exit), bad.join(" "))
-        assert.strictEqual(output, "", bad.join(" "))
-      }
-    })
+    usageErrors("spin", [
+      ["--runner", "worker"],
+      ["--number", "7"],
+      ["--yield-every", "5"],
+      ["--work", "prime", "--seconds", "2"],
+      ["--work", "prime", "--yield-every", "5"],
+      ["--work", "prime", "--runner", "blocking", "--yield-every", "5"],
+      ["--work", "prime", "--runner", "yielding", "--yield-every", "0"],
+      ["--work", "prime", "--number", "-7"],
+      ["--work", "prime", "--number", "1e9"],
+      ["--work", "prime", "--number", "18446744073709551616"],
+      ["--work", "prime", "--runner", "threads"],
+      ["--work", "primes"]
+    ])
   )
 
   it.effect("the edges that are valid: 0, 1 and 2^64 − 1, grouped digits", () =>
