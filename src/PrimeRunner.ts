@@ -13,9 +13,6 @@ import { isPrime, trial } from "./Primes.js"
 /** The name of a runner, as `flags spin --runner` takes it. */
 export type Runner = "blocking" | "yielding" | "worker"
 
-/** The runners' names. */
-export const runners: ReadonlyArray<Runner> = ["blocking", "yielding", "worker"]
-
 /**
  * How many candidates `yielding` tests between yields by default: the book's nap, which sleeps when
  * `i % 100_000 == 1` with i stepping by 2, i.e. every 50,000 odd candidates.
