@@ -1,11 +1,13 @@
 // `npm run bench`: issue 5's scenarios, each run several times in A B A B order against the project's
-// own flag server (in its own process), printing medians, ratios and whether each target holds.
+// own flag server (in its own process), printing medians, ratios and whether each target holds; and
+// issue 16's CPU-bound work (7, scripts/bench/primes.mjs).
 // BENCH_RUNS (default 5) sets the repetitions. The table is also written to .bench/latest.md.
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { CountryCodes } from "../dist/lib/index.js"
 import { median, startServer, tempDir, timed } from "./bench/harness.mjs"
+import { primesScenario } from "./bench/primes.mjs"
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const bin = join(import.meta.dirname, "..", "dist", "bin.js")
@@ -20,7 +22,7 @@ const row = (scenario, measured, target, holds) => {
 }
 const f2 = (n) => n.toFixed(2)
 const f3 = (n) => n.toFixed(3)
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6").split(","))
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7").split(","))
 const haveCurl = spawnSync("curl", ["--version"]).status === 0
 
 const flags = (args) => {
@@ -248,6 +250,9 @@ if (only.has("6")) {
     Number.isFinite(ratio) ? ratio >= 0.6 : undefined
   )
 }
+
+// 7. CPU-bound work: flags primes -w 2 vs -w 1, the book's procs.py, the spinner beside a worker.
+if (only.has("7")) await primesScenario({ bin, runs, row, f2, f3 })
 
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (medians of ${runs} runs, Node ${process.version}, ${(await import("node:os")).cpus().length} cores).`,

@@ -1,6 +1,7 @@
 // Bundles the `flags` executable: dist/flags.cjs is the whole CLI in one file (one file loads in a
 // third of the time the unbundled module graph of effect + @effect/* takes, see README, Performance),
-// dist/bin.js the loader that runs it through V8's code cache (scripts/bin-loader.js). A training run
+// dist/bin.js the loader that runs it through V8's code cache (scripts/bin-loader.js), dist/prime-worker.js
+// the worker threads' entry point. A training run
 // (a download from the embedded server) leaves the cache of the functions a download compiles.
 import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
@@ -23,6 +24,19 @@ await build({
   // the one `import.meta.url` (FlagStore finding svg-country-flags) in a CommonJS bundle
   define: { "import.meta.url": "__flagsModuleUrl" },
   banner: { js: 'const __flagsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: "warning"
+})
+// the prime worker's entry point, started by `flags primes` and `flags spin --runner worker` in each
+// worker thread: beside the bundle, where PrimePool.workerUrl points (an ES module, as dist/ is)
+await build({
+  entryPoints: ["src/prime-worker.ts"],
+  outfile: "dist/prime-worker.js",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
   logLevel: "warning"
 })
 // the loader carries the shebang; the bundle is wrapped as a function, where a `#!` line is an error

@@ -3,6 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Usage from "@effect/cli/Usage"
 import { downloadCommand } from "./cli/DownloadCommand.js"
+import { primesCommand } from "./cli/PrimesCommand.js"
 import { serveCommand } from "./cli/ServeCommand.js"
 import { spinCommand } from "./cli/SpinCommand.js"
 import { version } from "./Version.js"
@@ -10,15 +11,16 @@ import { version } from "./Version.js"
 /** The root command and its subcommands. */
 export const rootCommand = Command.make("flags").pipe(
   Command.withDescription(
-    "Fluent Python's concurrency examples with Effect: a spinner, a flag downloader and a flag server."
+    "Fluent Python's concurrency examples with Effect: a spinner, a flag downloader, a flag server and a prime checker."
   ),
-  Command.withSubcommands([downloadCommand, serveCommand, spinCommand])
+  Command.withSubcommands([downloadCommand, serveCommand, spinCommand, primesCommand])
 )
 
 const usages: Record<string, Usage.Usage> = {
   download: Command.getUsage(downloadCommand),
   serve: Command.getUsage(serveCommand),
-  spin: Command.getUsage(spinCommand)
+  spin: Command.getUsage(spinCommand),
+  primes: Command.getUsage(primesCommand)
 }
 
 /** The subcommand an argv names (the first argument that is one of the subcommands' names), if any. */

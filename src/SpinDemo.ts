@@ -44,6 +44,49 @@ export const slow = (duration: Duration.DurationInput): Effect.Effect<number> =>
   return Effect.forEach(steps, (step) => Effect.sleep(step), { discard: true }).pipe(Effect.as(42))
 }
 
+/** How the supervisor shows the spinner: its message, and how it stops it. */
+export interface SuperviseOptions {
+  readonly message: string
+  readonly mode: StopMode
+}
+
+/**
+ * Runs `work` with a spinner beside it: prints `spinner object: <fiber id>`, starts the spinner as
+ * `work` starts, stops it (by `options.mode`) as `work` ends however it ends, and returns its result.
+ *
+ * The spinner waits for a latch opened in the step that starts `work`, so the print (an asynchronous
+ * write on a real terminal) is no turn for it: work that never yields (`PrimeRunner.blocking`, the
+ * book's broken example) shows no frame at all, as in the book.
+ */
+export const superviseWith = <A, E, R>(
+  options: SuperviseOptions,
+  work: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | Terminal.Terminal> =>
+  Effect.gen(function* () {
+    const terminal = yield* Terminal.Terminal
+    const started = yield* Deferred.make<void>()
+    const afterStart = <X>(spinner: Effect.Effect<X, never, Terminal.Terminal>) =>
+      Effect.zipRight(Deferred.await(started), spinner)
+    const start = Effect.zipRight(Deferred.succeed(started, undefined), work)
+    const announce = (spinner: Fiber.RuntimeFiber<unknown, unknown>) =>
+      Effect.ignore(terminal.display(`spinner object: ${describe(spinner)}\n`))
+    if (options.mode === "interrupt") {
+      return yield* Effect.acquireUseRelease(
+        Effect.fork(Effect.interruptible(afterStart(spin(options.message)))),
+        (spinner) => Effect.zipRight(announce(spinner), start),
+        (spinner) => Fiber.interrupt(spinner)
+      )
+    }
+    const done = yield* Deferred.make<void>()
+    const spinner = yield* Effect.fork(afterStart(spinUntil(options.message, done)))
+    yield* announce(spinner)
+    // the spinner clears its own line once signalled: wait for it, whatever the work's exit
+    return yield* Effect.ensuring(
+      start,
+      Effect.zipRight(Deferred.succeed(done, undefined), Fiber.await(spinner))
+    )
+  })
+
 /**
  * Runs the slow function with a spinner beside it, printing `spinner object: <fiber id>` first and
  * `Answer: <answer>` last, and returns the answer.
@@ -51,29 +94,11 @@ export const slow = (duration: Duration.DurationInput): Effect.Effect<number> =>
 export const supervise = (
   options: SpinDemoOptions = defaultSpinDemoOptions
 ): Effect.Effect<number, never, Terminal.Terminal> =>
-  Effect.gen(function* () {
-    const terminal = yield* Terminal.Terminal
-    const println = (line: string) => Effect.ignore(terminal.display(`${line}\n`))
-    const answer =
-      options.mode === "interrupt"
-        ? yield* Effect.acquireUseRelease(
-            Effect.fork(Effect.interruptible(spin(options.message))),
-            (spinner) =>
-              Effect.zipRight(println(`spinner object: ${describe(spinner)}`), slow(options.duration)),
-            (spinner) => Fiber.interrupt(spinner)
-          )
-        : yield* Effect.gen(function* () {
-            const done = yield* Deferred.make<void>()
-            const spinner = yield* Effect.fork(spinUntil(options.message, done))
-            yield* println(`spinner object: ${describe(spinner)}`)
-            return yield* slow(options.duration).pipe(
-              Effect.ensuring(Deferred.succeed(done, undefined)),
-              Effect.zipLeft(Fiber.join(spinner))
-            )
-          })
-    yield* println(`Answer: ${answer}`)
-    return answer
-  })
+  superviseWith(options, slow(options.duration)).pipe(
+    Effect.tap((answer) =>
+      Effect.flatMap(Terminal.Terminal, (terminal) => Effect.ignore(terminal.display(`Answer: ${answer}\n`)))
+    )
+  )
 
 const describe = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
   `<Fiber ${FiberId.threadName(fiber.id())} running spin>`

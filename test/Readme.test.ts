@@ -1,8 +1,9 @@
 /**
  * Every code block of the README that claims an output is run and its output compared: TypeScript
  * blocks (type-checked, then run with tsx; `console.log(…) // output` says what each line prints) and
- * `$ npx flags …` sessions (the real bin; lines marked `← stderr` are expected on stderr). Ports, times
- * and rates may differ from the README's; everything else must match.
+ * `$ npx flags …` sessions (the real bin; lines marked `← stderr` are expected on stderr, a line `…`
+ * stands for any lines, and `<!-- readme-check: unordered -->` allows any order). Ports, times, rates and
+ * fiber numbers may differ from the README's; everything else must match.
  */
 import { execFileSync, spawn } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -30,21 +31,64 @@ const blocks: ReadonlyArray<Block> = [
   line: readme.slice(0, match.index).split("\n").length
 }))
 
-/** What may differ from run to run: ports, elapsed times, rates. */
+/** What may differ from run to run: ports, times, rates, fiber numbers. */
 const normalize = (line: string) =>
   line
     .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")
-    .replace(/Elapsed time: [\d.]+s/, "Elapsed time: Ts")
     .replace(/\[\d\d:\d\d<[\d:?]+, [\d.]+it\/s\]/, "[TIMES]")
+    .replace(/\b\d+\.\d+s\b/g, "Ts")
+    .replace(/\(\+\d+%\)/g, "(+P%)")
+    .replace(/<Fiber #\d+/g, "<Fiber #N")
     .trimEnd()
+
+/** One `$ npx flags …` command of a block and the lines shown after it. */
+interface Session {
+  readonly args: ReadonlyArray<string>
+  readonly shown: ReadonlyArray<string>
+  readonly directive: string | undefined
+  readonly line: number
+}
+
+/** Whether `actual` is what `shown` shows: `…` matches any lines, in order (or in any order). */
+const matches = (actual: ReadonlyArray<string>, shown: ReadonlyArray<string>, unordered: boolean) => {
+  const expected = shown.filter((line) => line !== "…")
+  const elided = expected.length < shown.length
+  if (unordered) {
+    const rest = [...actual]
+    for (const line of expected) {
+      const at = rest.indexOf(line)
+      if (at === -1) return false
+      rest.splice(at, 1)
+    }
+    return elided || rest.length === 0
+  }
+  // anchored at both ends, as a pattern: literal lines, `…` for any run of lines
+  const pattern = new RegExp(
+    `^${shown.map((line) => (line === "…" ? "(?:[^\\n]*\\n)*?" : `${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\n`)).join("")}$`
+  )
+  return pattern.test(actual.map((line) => `${line}\n`).join(""))
+}
 
 const outputOf = (lines: ReadonlyArray<string>) =>
   lines.flatMap((line) => {
     const said = /console\.log\(.*\)\s*\/\/ (.*)$/.exec(line)?.[1]
     return said === undefined ? [] : [normalize(said)]
   })
-const typescript = blocks.filter((block) => block.language === "ts" && outputOf(block.lines).length > 0)
-const sessions = blocks.filter((block) => block.lines[0]?.startsWith("$ npx flags ") === true)
+const typeChecked = blocks.filter((block) => block.language === "ts")
+const typescript = typeChecked.filter((block) => outputOf(block.lines).length > 0)
+const sessions: ReadonlyArray<Session> = blocks.flatMap((block) => {
+  const starts = block.lines.flatMap((line, i) => (line.startsWith("$ npx flags ") ? [i] : []))
+  return starts.map((start, k) => ({
+    args: (block.lines[start] ?? "")
+      .replace("$ npx flags ", "")
+      .replace(/\s+#.*$/, "")
+      .trim()
+      .split(/\s+/),
+    shown: block.lines.slice(start + 1, starts[k + 1] ?? block.lines.length),
+    directive: block.directive,
+    line: block.line + start + 1
+  }))
+})
 
 const scratch = join(root, ".readme-check")
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -57,7 +101,7 @@ describe("the README's code blocks say what they print", () => {
 
   it("its TypeScript blocks type-check against the library", () => {
     mkdirSync(scratch, { recursive: true })
-    typescript.forEach((block, i) => writeFileSync(join(scratch, `block${i}.ts`), block.lines.join("\n")))
+    typeChecked.forEach((block, i) => writeFileSync(join(scratch, `block${i}.ts`), block.lines.join("\n")))
     writeFileSync(
       join(scratch, "tsconfig.json"),
       JSON.stringify({ extends: "../tsconfig.json", include: ["*.ts"] })
@@ -81,20 +125,23 @@ describe("the README's code blocks say what they print", () => {
     }
   )
 
-  it.each(sessions.map((block) => ({ block, at: block.line, command: block.lines[0] })))(
-    "the session at line $at ($command) prints what it shows",
-    async ({ block }) => {
-      const args = (block.lines[0] ?? "").replace("$ npx flags ", "").split(" ")
-      const shown = block.lines.slice(1)
+  it.each(sessions.map((session) => ({ session, at: session.line, command: session.args.join(" ") })))(
+    "the session at line $at (flags $command) prints what it shows",
+    async ({ session }) => {
+      const { args, shown } = session
       const onStderr = shown
         .filter((line) => line.includes("← stderr"))
-        .map((l) => normalize(l.replace(/\s*← stderr$/, "")))
+        .map((line) => normalize(line.replace(/\s*← stderr$/, "")))
       const onStdout = shown.filter((line) => !line.includes("← stderr")).map(normalize)
       const { stdout, stderr } =
         args[0] === "serve"
-          ? await serveSession(args, block.directive)
+          ? await serveSession(args, session.directive)
           : await runCli(args, { cwd: tempDir() })
-      assert.deepStrictEqual(stdout.trimEnd().split("\n").map(normalize), onStdout, stderr)
+      const printed = stdout.trimEnd().split("\n").map(normalize)
+      assert.isTrue(
+        matches(printed, onStdout, session.directive === "unordered"),
+        `printed:\n${printed.join("\n")}\nshown:\n${onStdout.join("\n")}`
+      )
       // stderr holds more (the bar is redrawn): the lines shown appear in it, in order
       const actual = stderr.split("\n").map(normalize)
       let at = 0

@@ -11,7 +11,7 @@ npm run -s build
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 peer() { node -p "require('$root/node_modules/$1/package.json').version"; }
 mkdir "$work/app" && cd "$work/app"
-cp "$root/scripts/pack-check/app.ts" "$root/scripts/pack-check/tsconfig.json" .
+cp "$root/scripts/pack-check/app.ts" "$root/scripts/pack-check/primes.ts" "$root/scripts/pack-check/tsconfig.json" .
 echo '{ "name": "pack-check-app", "private": true, "type": "module" }' > package.json
 npm install --no-audit --no-fund --prefer-offline --loglevel=error "$work/$tarball" \
   "effect@$(peer effect)" "@effect/platform@$(peer @effect/platform)" \
@@ -25,8 +25,11 @@ mkdir cjs && cp "$root"/scripts/pack-check/cjs/* cjs/
 echo '{ "name": "pack-check-cjs", "version": "1.0.0", "type": "commonjs" }' > cjs/package.json
 npx --no-install tsc -p cjs
 (cd cjs && npx --no-install tsx app.ts && node plain.js)
+node primes.js
 npx --no-install flags --version
 npx --no-install flags spin --seconds 0.2 --message packed
 npx --no-install flags download -d flags-cli BR JP
 test -f flags-cli/BR.png
+npx --no-install flags primes -w 2 7919 1_000_003 > primes.txt
+grep -q "^2 checks in" primes.txt
 echo "pack-check: ok ($tarball)"

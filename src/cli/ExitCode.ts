@@ -4,7 +4,10 @@ import type { InvalidCodeArgument } from "../CountryCodes.js"
 import type { DestinationError } from "../FlagFiles.js"
 import type { FlagServerError } from "../FlagServer.js"
 import type { FlagStoreError } from "../FlagStore.js"
+import type { PrimeCheckFailed } from "../PrimeCheck.js"
+import type { PrimePoolError } from "../PrimePool.js"
 import type { DownloadsFailed } from "./DownloadRun.js"
+import type { PrimeChecksFailed } from "./PrimesRun.js"
 
 /** The exit codes. */
 export const ExitCode = {
@@ -27,6 +30,9 @@ export type CommandFailure =
   | FlagServerError
   | FlagStoreError
   | InvalidCodeArgument
+  | PrimeChecksFailed
+  | PrimeCheckFailed
+  | PrimePoolError
 
 /** How a failed command ends: its exit code, and the line that says why (none when the command has said it). */
 export interface FailureExit {
@@ -47,6 +53,10 @@ export const failureExit: (failure: CommandFailure) => FailureExit = Match.type<
     DestinationError: failed,
     FlagServerError: failed,
     FlagStoreError: failed,
-    InvalidCodeArgument: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` })
+    InvalidCodeArgument: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` }),
+    // each failed check has its line in the report
+    PrimeChecksFailed: () => ({ code: ExitCode.Failure, line: undefined }),
+    PrimeCheckFailed: failed,
+    PrimePoolError: failed
   })
 )

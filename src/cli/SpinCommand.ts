@@ -1,23 +1,18 @@
-/** `flags spin`: the book's spinner demo. */
+/** `flags spin`: the book's spinner demo, beside a sleep or beside a prime check. */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { defaultSpinDemoOptions, supervise } from "../SpinDemo.js"
+import { parseNumber } from "./NumberArgs.js"
 import { announced } from "./RunningCommand.js"
-import { refine } from "./Validation.js"
+import { invalid, refine } from "./Validation.js"
 
 const message = Options.text("message").pipe(
   Options.withDescription("The text shown beside the spinner."),
   Options.withDefault(defaultSpinDemoOptions.message)
-)
-
-const seconds = Options.float("seconds").pipe(
-  Options.withDescription("How long the slow function works before it answers 42."),
-  refine(
-    (n) => Number.isFinite(n) && n >= 0 && n <= 86_400,
-    (n) => `--seconds must be between 0 and 86400, got ${n}`
-  ),
-  Options.withDefault(Duration.toSeconds(defaultSpinDemoOptions.duration))
 )
 
 const mode = Options.choice("mode", ["interrupt", "signal"]).pipe(
@@ -28,10 +23,102 @@ const mode = Options.choice("mode", ["interrupt", "signal"]).pipe(
   Options.withDefault(defaultSpinDemoOptions.mode)
 )
 
+const seconds = Options.float("seconds").pipe(
+  Options.withDescription("How long the slow function works before it answers 42 (--work sleep; default 3)."),
+  refine(
+    (n) => Number.isFinite(n) && n >= 0 && n <= 86_400,
+    (n) => `--seconds must be between 0 and 86400, got ${n}`
+  ),
+  Options.optional
+)
+
+// the prime work's options, each only meaningful with --work prime (checked below)
+const prime = {
+  runner: Options.choice("runner", ["blocking", "yielding", "worker"]).pipe(
+    Options.withDescription(
+      "--work prime: blocking (in the main fiber, never yielding: the spinner never draws), " +
+        "yielding (Effect.yieldNow every --yield-every candidates), worker (a worker thread; the default)."
+    ),
+    Options.optional
+  ),
+  number: Options.text("number").pipe(
+    Options.withDescription("--work prime: the number to check (default 5_000_111_000_222_021, the book's)."),
+    Options.withPseudoName("N"),
+    Options.mapEffect((text) => Either.mapLeft(parseNumber(text, "--number"), invalid)),
+    Options.optional
+  ),
+  yieldEvery: Options.integer("yield-every").pipe(
+    Options.withDescription(
+      "--runner yielding: candidates tested between yields (default 50000, the book's)."
+    ),
+    Options.withPseudoName("K"),
+    refine(
+      (n) => n >= 1 && n <= 1_000_000_000,
+      (n) => `--yield-every must be between 1 and 1000000000, got ${n}`
+    ),
+    Options.optional
+  )
+}
+
+type Work =
+  | { readonly work: "sleep"; readonly seconds: number }
+  | {
+      readonly work: "prime"
+      readonly runner: "blocking" | "yielding" | "worker"
+      readonly n: Option.Option<bigint>
+      readonly yieldEvery: Option.Option<number>
+    }
+
+const given = (options: Record<string, Option.Option<unknown>>) =>
+  Object.entries(options).flatMap(([name, value]) => (Option.isSome(value) ? [name] : []))
+const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+
+const work = Options.all({
+  work: Options.choice("work", ["sleep", "prime"]).pipe(
+    Options.withDescription("sleep: the book's slow function; prime: the book's is_prime, CPU-bound."),
+    Options.withDefault("sleep" as const)
+  ),
+  seconds,
+  ...prime
+}).pipe(
+  Options.mapEffect((o): Effect.Effect<Work, ReturnType<typeof invalid>> => {
+    if (o.work === "sleep") {
+      const misplaced = given({ runner: o.runner, number: o.number, yieldEvery: o.yieldEvery })
+      return misplaced.length > 0
+        ? Effect.fail(invalid(`${misplaced.map(flag).join(", ")}: only with --work prime`))
+        : Effect.succeed({
+            work: "sleep",
+            seconds: Option.getOrElse(o.seconds, () => Duration.toSeconds(defaultSpinDemoOptions.duration))
+          })
+    }
+    const runner = Option.getOrElse(o.runner, () => "worker" as const)
+    if (Option.isSome(o.seconds)) return Effect.fail(invalid("--seconds: only with --work sleep"))
+    if (Option.isSome(o.yieldEvery) && runner !== "yielding") {
+      return Effect.fail(invalid("--yield-every: only with --runner yielding"))
+    }
+    return Effect.succeed({ work: "prime", runner, n: o.number, yieldEvery: o.yieldEvery })
+  })
+)
+
 /** The `spin` subcommand. */
-export const spinCommand = Command.make("spin", { message, seconds, mode }, (options) =>
-  supervise({ message: options.message, duration: Duration.seconds(options.seconds), mode: options.mode })
-).pipe(
-  Command.withDescription("Show a spinner beside a slow function, then its answer."),
+export const spinCommand = Command.make("spin", { message, mode, work }, (options) => {
+  const w = options.work
+  if (w.work === "sleep") {
+    return supervise({ message: options.message, duration: Duration.seconds(w.seconds), mode: options.mode })
+  }
+  // the prime work and its worker pool are loaded only when asked for
+  return Effect.flatMap(
+    Effect.promise(() => import("./SpinPrime.js")),
+    ({ spinPrime }) =>
+      spinPrime({
+        message: options.message,
+        mode: options.mode,
+        runner: w.runner,
+        n: Option.getOrUndefined(w.n),
+        yieldEvery: Option.getOrUndefined(w.yieldEvery)
+      })
+  )
+}).pipe(
+  Command.withDescription("Show a spinner beside a slow function (or a prime check), then its answer."),
   announced({ name: "spin", endsOnSignal: false })
 )
