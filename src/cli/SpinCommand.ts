@@ -3,6 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Duration from "effect/Duration"
 import { defaultSpinDemoOptions, supervise } from "../SpinDemo.js"
+import { superviseMany } from "../SpinTasks.js"
 import { refine } from "./Validation.js"
 
 const message = Options.text("message").pipe(
@@ -27,7 +28,25 @@ const mode = Options.choice("mode", ["interrupt", "signal"]).pipe(
   Options.withDefault(defaultSpinDemoOptions.mode)
 )
 
+const tasks = Options.integer("tasks").pipe(
+  Options.withDescription(
+    "Run N slow functions of different lengths side by side (task i of N works i/N of --seconds), " +
+      "each with its own spinner line; 1 is the book's demo."
+  ),
+  refine(
+    (n) => n >= 1 && n <= 100,
+    (n) => `--tasks must be between 1 and 100, got ${n}`
+  ),
+  Options.withDefault(1)
+)
+
 /** The `spin` subcommand. */
-export const spinCommand = Command.make("spin", { message, seconds, mode }, (options) =>
-  supervise({ message: options.message, duration: Duration.seconds(options.seconds), mode: options.mode })
+export const spinCommand = Command.make("spin", { message, seconds, mode, tasks }, (options) =>
+  options.tasks > 1
+    ? superviseMany({
+        message: options.message,
+        duration: Duration.seconds(options.seconds),
+        tasks: options.tasks
+      })
+    : supervise({ message: options.message, duration: Duration.seconds(options.seconds), mode: options.mode })
 ).pipe(Command.withDescription("Show a spinner beside a slow function, then its answer."))
