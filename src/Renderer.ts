@@ -13,10 +13,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as MutableQueue from "effect/MutableQueue"
+import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
-import * as Queue from "effect/Queue"
 import * as RcRef from "effect/RcRef"
-import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import { asciiGlyphs, unicodeGlyphs } from "./internal/ansi.js"
 import * as LinePainter from "./internal/linePainter.js"
@@ -88,38 +88,47 @@ export const make = (
   Effect.gen(function* () {
     const output = yield* OutputMode.detect(yield* terminal.isTTY, options.mode)
     const painter = painterFor(output, options)
-    const logs = yield* Queue.unbounded<LogLine>()
-    const flushes = yield* Ref.make<ReadonlyArray<Deferred.Deferred<void>>>([])
-    const tasks = yield* Ref.make<ReadonlyArray<TaskState.TaskState>>([])
-    const ids = yield* Ref.make(0)
-    const closed = yield* Ref.make(false)
-    // the drawing fiber sleeps on this latch; anything worth drawing opens it
-    const latch = yield* Effect.makeLatch(false)
+    // The renderer's state is read by its drawing fiber in one synchronous step per redraw (so an
+    // idle redraw costs little): Effect's mutable structures, written by the app's fibers in `sync`.
+    const logs = MutableQueue.unbounded<LogLine>()
+    const flushes = MutableRef.make<ReadonlyArray<Deferred.Deferred<void>>>([])
+    const tasks = MutableRef.make<ReadonlyArray<TaskState.TaskState>>([])
+    const closed = MutableRef.make(false)
+    let ids = 0
     // orders log lines and task ends that happen at one Clock instant
     let sequence = 0
     const next = () => sequence++
+    // the drawing fiber sleeps on this latch; anything worth drawing opens it
+    const latch = yield* Effect.makeLatch(false)
 
     // a closed or broken output must never fail the app: the lines are dropped, the work goes on;
     // a write once begun is finished (closing waits for it), so no line is lost half-way
     const write = (text: string) => Effect.uninterruptible(Effect.ignore(terminal.display(text)))
     const step = (last: boolean) =>
       Effect.gen(function* () {
-        yield* latch.close
-        const waiting = yield* Ref.getAndSet(flushes, [])
+        const now = yield* Clock.currentTimeMillis
+        const columns = yield* terminal.columns
+        const rows = yield* terminal.rows
+        latch.unsafeClose()
+        const waiting = MutableRef.getAndSet(flushes, [])
         const frame = {
-          logs: Chunk.toReadonlyArray(yield* Queue.takeAll(logs)),
-          now: yield* Clock.currentTimeMillis,
-          tasks: yield* Effect.forEach(yield* Ref.get(tasks), TaskState.snapshot),
-          columns: yield* terminal.columns,
-          rows: yield* terminal.rows
+          logs: Chunk.toReadonlyArray(MutableQueue.pollUpTo(logs, Number.POSITIVE_INFINITY)),
+          now,
+          tasks: MutableRef.get(tasks).map(TaskState.snapshot),
+          columns,
+          rows
         }
         const painted = last ? painter.close(frame) : painter.step(frame)
         if (painted.retired.length > 0) {
-          yield* Ref.update(tasks, (all) => all.filter((task) => !painted.retired.includes(task.id)))
+          MutableRef.update(tasks, (all) => all.filter((task) => !painted.retired.includes(task.id)))
         }
-        yield* Effect.forEach(painted.writes, write, { discard: true }).pipe(
-          Effect.ensuring(Effect.forEach(waiting, (done) => Deferred.succeed(done, undefined)))
-        )
+        const writes = Effect.forEach(painted.writes, write, { discard: true })
+        yield* waiting.length === 0
+          ? writes
+          : Effect.ensuring(
+              writes,
+              Effect.forEach(waiting, (done) => Deferred.succeed(done, undefined))
+            )
         return painted.next
       })
     const draw = Effect.forever(
@@ -133,18 +142,20 @@ export const make = (
     )
     const drawing = yield* Effect.forkScoped(draw)
     yield* Effect.addFinalizer(() =>
-      Fiber.interrupt(drawing).pipe(Effect.zipRight(Ref.set(closed, true)), Effect.zipRight(step(true)))
+      Fiber.interrupt(drawing).pipe(
+        Effect.zipRight(Effect.sync(() => MutableRef.set(closed, true))),
+        Effect.zipRight(step(true))
+      )
     )
 
     const unsafeLog = (message: string, at: number) => {
-      Queue.unsafeOffer(logs, { message, at, seq: next() })
+      MutableQueue.offer(logs, { message, at, seq: next() })
       latch.unsafeOpen()
     }
     const add = (label: string, taskOptions: TaskOptions = {}) =>
       Effect.gen(function* () {
-        const id = yield* Ref.updateAndGet(ids, (n) => n + 1)
-        const state = yield* TaskState.make(
-          id,
+        const state = TaskState.make(
+          ++ids,
           label,
           taskOptions,
           yield* Clock.currentTimeMillis,
@@ -152,7 +163,7 @@ export const make = (
           next
         )
         // a task added after the renderer closed is counted but shown nowhere
-        if (!(yield* Ref.get(closed))) yield* Ref.update(tasks, (all) => [...all, state])
+        if (!MutableRef.get(closed)) MutableRef.update(tasks, (all) => [...all, state])
         yield* latch.open
         return state.handle
       })
@@ -165,9 +176,9 @@ export const make = (
         Effect.flatMap(Clock.currentTimeMillis, (at) => Effect.sync(() => unsafeLog(message, at))),
       unsafeLog,
       flush: Effect.gen(function* () {
-        if (yield* Ref.get(closed)) return
+        if (MutableRef.get(closed)) return
         const done = yield* Deferred.make<void>()
-        yield* Ref.update(flushes, (all) => [...all, done])
+        MutableRef.update(flushes, (all) => [...all, done])
         yield* latch.open
         yield* Deferred.await(done)
       })

@@ -102,7 +102,14 @@ export const cellWidth = (cp: number): 0 | 1 | 2 => {
 export const width = (text: string): number => {
   let cells = 0
   for (let i = 0; i < text.length; ) {
-    const skip = sequenceAt(text, i)
+    const code = text.charCodeAt(i)
+    // most text is printable ASCII or Latin: one cell, no lookup (this runs on every redraw)
+    if (code >= 0x20 && code < 0x300 && code !== 0x7f) {
+      cells++
+      i++
+      continue
+    }
+    const skip = code === 0x1b ? sequenceAt(text, i) : 0
     if (skip > 0) {
       i += skip
       continue
@@ -118,7 +125,7 @@ export const width = (text: string): number => {
 export const strip = (text: string): string => {
   let out = ""
   for (let i = 0; i < text.length; ) {
-    const skip = sequenceAt(text, i)
+    const skip = text.charCodeAt(i) === 0x1b ? sequenceAt(text, i) : 0
     if (skip > 0) i += skip
     else out += text[i++]
   }
@@ -136,7 +143,7 @@ export const truncate = (text: string, cells: number, ellipsis = "…"): string 
   let used = 0
   let styled = false
   for (let i = 0; i < text.length; ) {
-    const skip = sequenceAt(text, i)
+    const skip = text.charCodeAt(i) === 0x1b ? sequenceAt(text, i) : 0
     if (skip > 0) {
       styled = true
       out += text.slice(i, i + skip)

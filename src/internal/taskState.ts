@@ -1,11 +1,14 @@
-/** A task's state, shared by its handle (the app's fibers write) and the renderer (which reads). */
+/**
+ * A task's state, shared by its handle (the app's fibers write) and the renderer (which reads it on
+ * every redraw, in one synchronous step: `MutableRef`s, as a `Ref` holds its value in one).
+ */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as HashMap from "effect/HashMap"
+import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
 import type { Task, TaskOptions } from "../Task.js"
 import type { Status } from "../TaskLine.js"
 
@@ -27,12 +30,12 @@ export interface TaskState {
   readonly unit: "count" | "bytes"
   readonly onEnd: "keep" | "clear"
   readonly showElapsed: boolean
-  readonly label: Ref.Ref<string>
-  readonly done: Ref.Ref<number>
-  readonly total: Ref.Ref<number | undefined>
+  readonly label: MutableRef.MutableRef<string>
+  readonly done: MutableRef.MutableRef<number>
+  readonly total: MutableRef.MutableRef<number | undefined>
   /** Items in flight by key, with the Clock time each started. */
-  readonly inFlight: Ref.Ref<HashMap.HashMap<string, number>>
-  readonly end: Ref.Ref<Option.Option<End>>
+  readonly inFlight: MutableRef.MutableRef<HashMap.HashMap<string, number>>
+  readonly end: MutableRef.MutableRef<Option.Option<End>>
   readonly handle: Task
 }
 
@@ -77,56 +80,60 @@ export const make = (
   startedAt: number,
   changed: Effect.Effect<void>,
   sequence: () => number
-): Effect.Effect<TaskState> =>
-  Effect.gen(function* () {
-    const labelRef = yield* Ref.make(label)
-    const done = yield* Ref.make(0)
-    const total = yield* Ref.make(options.total)
-    const inFlight = yield* Ref.make(HashMap.empty<string, number>())
-    const end = yield* Ref.make(Option.none<End>())
-    const advanceBy = (n: number) => Ref.update(done, (count) => count + n)
-    const handle: Task = {
-      id,
-      advance: advanceBy(1),
-      advanceBy,
-      set: (count) => Ref.set(done, count),
-      setTotal: (count) => Ref.set(total, count),
-      setLabel: (text) => Ref.set(labelRef, text),
-      itemStarted: (key) =>
-        Effect.flatMap(Clock.currentTimeMillis, (at) => Ref.update(inFlight, HashMap.set(key, at))),
-      itemEnded: (key) => Effect.zipRight(Ref.update(inFlight, HashMap.remove(key)), advanceBy(1)),
-      end: (exit) =>
-        Clock.currentTimeMillis.pipe(
-          Effect.flatMap((at) =>
-            Ref.modify(end, (current) =>
-              Option.isSome(current) ? [false, current] : [true, Option.some(endOf(exit, at, sequence()))]
-            )
-          ),
-          Effect.flatMap((first) => (first ? changed : Effect.void))
-        )
-    }
-    return {
-      id,
-      startedAt,
-      seq: sequence(),
-      unit: options.unit ?? "count",
-      onEnd: options.onEnd ?? "keep",
-      showElapsed: options.elapsed ?? true,
-      label: labelRef,
-      done,
-      total,
-      inFlight,
-      end,
-      handle
-    }
-  })
+): TaskState => {
+  const labelRef = MutableRef.make(label)
+  const done = MutableRef.make(0)
+  const total = MutableRef.make(options.total)
+  const inFlight = MutableRef.make(HashMap.empty<string, number>())
+  const end = MutableRef.make(Option.none<End>())
+  const advanceBy = (n: number) => Effect.sync(() => void MutableRef.update(done, (count) => count + n))
+  const handle: Task = {
+    id,
+    advance: advanceBy(1),
+    advanceBy,
+    set: (count) => Effect.sync(() => void MutableRef.set(done, count)),
+    setTotal: (count) => Effect.sync(() => void MutableRef.set(total, count)),
+    setLabel: (text) => Effect.sync(() => void MutableRef.set(labelRef, text)),
+    itemStarted: (key) =>
+      Effect.flatMap(Clock.currentTimeMillis, (at) =>
+        Effect.sync(() => void MutableRef.update(inFlight, HashMap.set(key, at)))
+      ),
+    itemEnded: (key) =>
+      Effect.sync(() => {
+        MutableRef.update(inFlight, HashMap.remove(key))
+        MutableRef.update(done, (count) => count + 1)
+      }),
+    end: (exit) =>
+      Effect.flatMap(Clock.currentTimeMillis, (at) =>
+        Effect.suspend(() => {
+          if (Option.isSome(MutableRef.get(end))) return Effect.void
+          MutableRef.set(end, Option.some(endOf(exit, at, sequence())))
+          return changed
+        })
+      )
+  }
+  return {
+    id,
+    startedAt,
+    seq: sequence(),
+    unit: options.unit ?? "count",
+    onEnd: options.onEnd ?? "keep",
+    showElapsed: options.elapsed ?? true,
+    label: labelRef,
+    done,
+    total,
+    inFlight,
+    end,
+    handle
+  }
+}
 
 /** Reads a task's state once. */
-export const snapshot = (state: TaskState): Effect.Effect<Snapshot> =>
-  Effect.all({
-    label: Ref.get(state.label),
-    done: Ref.get(state.done),
-    total: Ref.get(state.total),
-    inFlight: Ref.get(state.inFlight),
-    end: Ref.get(state.end)
-  }).pipe(Effect.map((read) => ({ state, ...read })))
+export const snapshot = (state: TaskState): Snapshot => ({
+  state,
+  label: MutableRef.get(state.label),
+  done: MutableRef.get(state.done),
+  total: MutableRef.get(state.total),
+  inFlight: MutableRef.get(state.inFlight),
+  end: MutableRef.get(state.end)
+})
