@@ -229,3 +229,30 @@ describe("withSpinner on the renderer", () => {
     })
   )
 })
+
+describe("Renderer, live: a terminal that does not know its size", () => {
+  it.effect("0 columns (a pseudo-terminal of 0 x 0) counts as 80, and a redraw never moves by Infinity", () =>
+    Effect.gen(function* () {
+      const screen = yield* ScreenTerminal.make({ columns: 80, rows: 10 })
+      const unsized = { ...screen.terminal, columns: Effect.succeed(0), rows: Effect.succeed(0) }
+      const fiber = yield* Effect.fork(
+        Effect.scoped(
+          Effect.gen(function* () {
+            const renderer = yield* Renderer.make(unsized)
+            yield* Effect.scoped(Effect.zipRight(renderer.task("first"), Effect.sleep(250)))
+            yield* renderer.log("between")
+            yield* Effect.scoped(Effect.zipRight(renderer.task("second", { total: 2 }), Effect.sleep(250)))
+          })
+        ).pipe(withEnvironment(colorless))
+      )
+      yield* TestClock.adjust(1000)
+      yield* Fiber.join(fiber)
+      assert.notInclude(yield* screen.output, "Infinity")
+      assert.deepStrictEqual(screen.screen.ignored, [])
+      assert.deepStrictEqual(
+        screen.screen.transcript().map((line) => line.split(" ").slice(0, 2).join(" ")),
+        ["✔ first", "between", "✔ second"]
+      )
+    })
+  )
+})

@@ -25,8 +25,10 @@ export const make = (options: LiveOptions): Painter => {
   const frames = new Map<number, number>()
   const rates = estimators()
 
-  const paint = (frame: Frame, last: boolean): Painted => {
-    const cells = Math.max(1, (frame.columns > 0 ? frame.columns : 80) - 1)
+  const paint = (input: Frame, last: boolean): Painted => {
+    // a terminal that does not know its size (a pseudo-terminal of 0 x 0, say) counts as 80 wide
+    const frame = input.columns > 0 ? input : { ...input, columns: 80 }
+    const cells = frame.columns - 1
     const logged = frame.logs.flatMap((log) => linesOf([log]).map((line) => [log.seq, line] as const))
     const finals: Array<readonly [number, string]> = []
     const retired: Array<number> = []
