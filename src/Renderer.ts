@@ -16,12 +16,12 @@ import * as Layer from "effect/Layer"
 import * as MutableQueue from "effect/MutableQueue"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
-import * as RcRef from "effect/RcRef"
-import * as Scope from "effect/Scope"
+import type * as Scope from "effect/Scope"
 import { asciiGlyphs, unicodeGlyphs } from "./internal/ansi.js"
 import * as LinePainter from "./internal/linePainter.js"
 import * as LivePainter from "./internal/livePainter.js"
 import type { LogLine, Painter } from "./internal/painter.js"
+import { sharedOn } from "./internal/sharedRenderer.js"
 import * as TaskState from "./internal/taskState.js"
 import * as OutputMode from "./OutputMode.js"
 import type { Task, TaskOptions } from "./Task.js"
@@ -101,36 +101,33 @@ export const make = (
     // the drawing fiber sleeps on this latch; anything worth drawing opens it
     const latch = yield* Effect.makeLatch(false)
 
-    // a closed or broken output must never fail the app: the lines are dropped, the work goes on;
-    // a write once begun is finished (closing waits for it), so no line is lost half-way
-    const write = (text: string) => Effect.uninterruptible(Effect.ignore(terminal.display(text)))
+    // A step reads everything, paints and writes, uninterruptibly: what is painted is written (so
+    // no line is lost and the region on screen is the one painted), and closing waits for it. A
+    // closed or broken output must never fail the app: its lines are dropped, the work goes on.
     const step = (last: boolean) =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const columns = yield* terminal.columns
-        const rows = yield* terminal.rows
-        latch.unsafeClose()
-        const waiting = MutableRef.getAndSet(flushes, [])
-        const frame = {
-          logs: Chunk.toReadonlyArray(MutableQueue.pollUpTo(logs, Number.POSITIVE_INFINITY)),
-          now,
-          tasks: MutableRef.get(tasks).map(TaskState.snapshot),
-          columns,
-          rows
-        }
-        const painted = last ? painter.close(frame) : painter.step(frame)
-        if (painted.retired.length > 0) {
-          MutableRef.update(tasks, (all) => all.filter((task) => !painted.retired.includes(task.id)))
-        }
-        const writes = Effect.forEach(painted.writes, write, { discard: true })
-        yield* waiting.length === 0
-          ? writes
-          : Effect.ensuring(
-              writes,
-              Effect.forEach(waiting, (done) => Deferred.succeed(done, undefined))
-            )
-        return painted.next
-      })
+      Effect.uninterruptible(
+        Effect.gen(function* () {
+          const columns = yield* terminal.columns
+          const rows = yield* terminal.rows
+          const now = yield* Clock.currentTimeMillis
+          latch.unsafeClose()
+          const waiting = MutableRef.getAndSet(flushes, [])
+          const frame = {
+            logs: Chunk.toReadonlyArray(MutableQueue.pollUpTo(logs, Number.POSITIVE_INFINITY)),
+            now,
+            tasks: MutableRef.get(tasks).map(TaskState.snapshot),
+            columns,
+            rows
+          }
+          const painted = last ? painter.close(frame) : painter.step(frame)
+          if (painted.retired.length > 0) {
+            MutableRef.update(tasks, (all) => all.filter((task) => !painted.retired.includes(task.id)))
+          }
+          for (const text of painted.writes) yield* Effect.ignore(terminal.display(text))
+          for (const done of waiting) yield* Deferred.succeed(done, undefined)
+          return painted.next
+        })
+      )
     const draw = Effect.forever(
       Effect.flatMap(step(false), (next) =>
         next === undefined
@@ -192,27 +189,6 @@ export const layer = (options: Options = {}): Layer.Layer<Renderer, never, Termi
     Effect.flatMap(Terminal.Terminal, (terminal) => make(terminal, options))
   )
 
-// Without a Renderer in the context, everything drawn on one terminal shares one renderer, made by
-// the first user and closed (region cleared, cursor restored) when the last one leaves.
-const shared = new WeakMap<Terminal.Terminal, RcRef.RcRef<Service>>()
-const sharing = Effect.unsafeMakeSemaphore(1)
-
-const sharedOn = (terminal: Terminal.Terminal) =>
-  sharing
-    .withPermits(1)(
-      Effect.suspend(() => {
-        const found = shared.get(terminal)
-        if (found !== undefined) return Effect.succeed(found)
-        return Effect.flatMap(Scope.make(), (scope) =>
-          RcRef.make({ acquire: make(terminal) }).pipe(
-            Scope.extend(scope),
-            Effect.tap((ref) => Effect.sync(() => shared.set(terminal, ref)))
-          )
-        )
-      })
-    )
-    .pipe(Effect.flatMap(RcRef.get))
-
 /**
  * The context's `Renderer` if there is one, else the renderer shared by every user of `terminal`
  * for as long as one of them holds it (its scope): so two `withSpinner`s at once are two lines of
@@ -221,7 +197,7 @@ const sharedOn = (terminal: Terminal.Terminal) =>
 export const current = (terminal: Terminal.Terminal): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.flatMap(
     Effect.serviceOption(Renderer),
-    Option.match({ onNone: () => sharedOn(terminal), onSome: Effect.succeed })
+    Option.match({ onNone: () => sharedOn(terminal, make(terminal)), onSome: Effect.succeed })
   )
 
 /** Prints a line above the tasks of the context's renderer. */
