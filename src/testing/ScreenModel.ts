@@ -5,21 +5,7 @@
  * the bottom of the grid stays the bottom of the screen), so it predicts a real pseudo-terminal.
  */
 import { cellWidth, esc } from "../internal/ansi.js"
-
-interface Cell {
-  /** The character, `""` for the right half of a wide one. */
-  readonly char: string
-  /** The SGR parameters in effect when it was written (`"32"`), `""` for none. */
-  readonly style: string
-}
-
-interface Row {
-  cells: Array<Cell>
-  /** Cells written so far (a space written counts, as in tmux). */
-  used: number
-  /** The text wrapped onto the next row at the width. */
-  wrapped: boolean
-}
+import { blank, blankRow, type Row, reflow, sequenceLength, textOf, trimTrailing } from "./ScreenRows.js"
 
 /** The taskbar progress last set with OSC 9;4 (`state` 0 cleared, 1 normal, 2 error, 3 indeterminate). */
 export interface Taskbar {
@@ -34,14 +20,6 @@ export interface ScreenOptions {
   /** `\n` also returns the carriage, as a terminal's output does by default (ONLCR); default true. */
   readonly newlineReturns?: boolean
 }
-
-const blank: Cell = { char: " ", style: "" }
-const blankRow = (columns: number): Row => ({ cells: Array(columns).fill(blank), used: 0, wrapped: false })
-const textOf = (row: Row) =>
-  row.cells
-    .map((cell) => cell.char)
-    .join("")
-    .trimEnd()
 
 /** A grid of cells and a cursor, fed by `write`. */
 export class ScreenModel {
@@ -127,42 +105,15 @@ export class ScreenModel {
 
   /** Resizes the window, re-wrapping every line (history included) at the new width, as tmux does. */
   resize(columns: number, rows: number): void {
-    const all = [...this.history, ...this.grid]
-    const cursorRow = this.history.length + this.y
-    const lines: Array<{ cells: Array<Cell>; cursor: number | undefined }> = []
-    let cells: Array<Cell> = []
-    let cursor: number | undefined
-    all.forEach((row, index) => {
-      if (index === cursorRow) cursor = cells.length + this.x + (this.pendingWrap ? 1 : 0)
-      cells.push(...(row.wrapped ? row.cells : row.cells.slice(0, row.used)))
-      if (!row.wrapped) {
-        lines.push({ cells, cursor })
-        cells = []
-        cursor = undefined
-      }
-    })
-    if (cells.length > 0 || cursor !== undefined) lines.push({ cells, cursor })
-    const out: Array<Row> = []
-    let at = { row: 0, x: 0 }
-    for (const line of lines) {
-      const first = out.length
-      out.push(...rewrap(line.cells, columns))
-      if (line.cursor === undefined) continue
-      // at the end of its line the cursor stays on the line's last row (wrap pending), as in tmux
-      const atEnd = line.cursor > 0 && line.cursor >= line.cells.length
-      const row = atEnd ? Math.ceil(line.cursor / columns) - 1 : Math.floor(line.cursor / columns)
-      while (out.length <= first + row) out.push(blankRow(columns))
-      at = { row: first + row, x: line.cursor - row * columns }
-    }
-    while (out.length < rows) out.push(blankRow(columns))
-    const top = Math.max(0, out.length - rows)
-    this.history = out.slice(0, top)
-    this.grid = out.slice(top)
+    const cursor = { row: this.history.length + this.y, x: this.x, pending: this.pendingWrap }
+    const reflowed = reflow([...this.history, ...this.grid], cursor, columns, rows)
+    this.history = reflowed.history
+    this.grid = reflowed.grid
     this.columns = columns
     this.rows = rows
-    this.y = Math.max(0, at.row - top)
-    this.x = Math.min(at.x, columns - 1)
-    this.pendingWrap = at.x >= columns
+    this.y = reflowed.y
+    this.x = Math.min(reflowed.x, columns - 1)
+    this.pendingWrap = reflowed.x >= columns
   }
 
   private print(char: string, cells: number) {
@@ -308,59 +259,6 @@ export class ScreenModel {
       if (mode === 3) this.history = []
     }
   }
-}
-
-const trimTrailing = (lines: ReadonlyArray<string>) => {
-  let end = lines.length
-  while (end > 0 && lines[end - 1] === "") end--
-  return lines.slice(0, end)
-}
-
-// Cells of one logical line as rows of `columns`, a wide character never split across two.
-const rewrap = (cells: ReadonlyArray<Cell>, columns: number): Array<Row> => {
-  const rows: Array<Row> = [blankRow(columns)]
-  let x = 0
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i] ?? blank
-    const wide = cells[i + 1]?.char === ""
-    if (cell.char === "" && i > 0) continue
-    if (x + (wide ? 2 : 1) > columns) {
-      const full = rows[rows.length - 1]
-      if (full !== undefined) {
-        full.wrapped = true
-        full.used = columns
-      }
-      rows.push(blankRow(columns))
-      x = 0
-    }
-    const row = rows[rows.length - 1] ?? blankRow(columns)
-    row.cells[x] = cell
-    if (wide) row.cells[x + 1] = { char: "", style: cell.style }
-    x += wide ? 2 : 1
-    row.used = x
-  }
-  return rows
-}
-
-// The length of the escape sequence at `i`, or `undefined` if the input ends inside it.
-const sequenceLength = (input: string, i: number): number | undefined => {
-  const kind = input[i + 1]
-  if (kind === undefined) return undefined
-  if (kind === "[") {
-    for (let j = i + 2; j < input.length; j++) {
-      const code = input.charCodeAt(j)
-      if (code >= 0x40 && code <= 0x7e) return j - i + 1
-    }
-    return undefined
-  }
-  if (kind === "]") {
-    for (let j = i + 2; j < input.length; j++) {
-      if (input[j] === "\u0007") return j - i + 1
-      if (input[j] === esc && input[j + 1] === "\\") return j - i + 2
-    }
-    return undefined
-  }
-  return 2
 }
 
 /** A screen of `columns` × `rows`, empty, the cursor at the top left. */
