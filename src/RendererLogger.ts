@@ -5,7 +5,9 @@
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as HashMap from "effect/HashMap"
+import * as HashSet from "effect/HashSet"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -31,13 +33,23 @@ export const logger = (
 ): Logger.Logger<unknown, void> =>
   Logger.make((options) => renderer.unsafeLog(formatter.log(options), options.date.getTime()))
 
-/** Replaces the default logger with one that prints through the context's `Renderer`. */
+/**
+ * Logs through the context's `Renderer` instead of the console: replaces Effect's default logger
+ * and the pretty one `NodeRuntime.runMain` installs; other loggers (a tracer's, say) stay.
+ */
 export const layerLogger = (
   formatter: Logger.Logger<unknown, string> = format
 ): Layer.Layer<never, never, Renderer> =>
-  Logger.replaceScoped(
-    Logger.defaultLogger,
-    Effect.map(Renderer, (renderer) => logger(renderer, formatter))
+  Layer.scopedDiscard(
+    Effect.flatMap(Renderer, (renderer) =>
+      Effect.locallyScopedWith(FiberRef.currentLoggers, (loggers) =>
+        loggers.pipe(
+          HashSet.remove(Logger.defaultLogger),
+          HashSet.remove(Logger.prettyLoggerDefault),
+          HashSet.add(logger(renderer, formatter))
+        )
+      )
+    )
   )
 
 /** `console` with its printing methods (`log`, `info`, `warn`, `error`, `debug`) sent to `renderer`. */

@@ -96,10 +96,11 @@ export const barText = (
 const counted = (view: TaskView) =>
   `${amount(view.done, view.unit)} [${clock(view.elapsedMs)}, ${rateText(view.rate, view.unit)}]`
 
-// The widest the numbers after a bar get (full count, a long ETA, a four-digit rate), so the bar
+// The widest the numbers after a bar get (full count, a long ETA, the widest rate), so the bar
 // keeps its width while they change; under 10 cells there is no bar.
 const barCells = (view: TaskView, room: number, glyphs: Glyphs) => {
-  const widest = { ...view, done: view.total ?? 0, elapsedMs: 3_599_000, etaMs: 3_599_000, rate: 9999.99 }
+  const rate = view.unit === "bytes" ? 1023.9 * 1024 : 9999.99
+  const widest = { ...view, done: view.total ?? 0, elapsedMs: 3_599_000, etaMs: 3_599_000, rate }
   const cells = room - width(barText(widest, 0, glyphs)) - 2
   return cells >= 10 ? Math.min(25, cells) : 0
 }
@@ -173,7 +174,8 @@ const paint = (text: string, color: string, style: Style) =>
 
 /**
  * The last line, from how the task ended: `✔ label` (with its count, elapsed time and average
- * rate when it counted), `✖ label: message`, `⚠ label (interrupted)`; cut to `cells` cells, with a
+ * rate when it counted), `✖ label: message`, `⚠ label (interrupted)` (with how far it got when it
+ * counted: `⚠ flags 29/676 (interrupted)`); cut to `cells` cells, with a
  * bar (when the task had a total) unless `bar` is false.
  */
 export const final = (
@@ -188,12 +190,20 @@ export const final = (
   switch (view.status) {
     case "failure":
       return cut(`${paint(glyphs.failure, sgr.red, style)} ${join(view.label)}: ${view.error ?? "failed"}`)
-    case "interrupted":
-      return cut(`${paint(glyphs.interrupted, sgr.yellow, style)} ${join(view.label, "(interrupted)")}`)
+    case "interrupted": {
+      // how far it got, when it counted
+      const got =
+        view.total !== undefined
+          ? `${amount(view.done, view.unit)}/${amount(view.total, view.unit)}`
+          : view.done > 0
+            ? amount(view.done, view.unit)
+            : ""
+      return cut(`${paint(glyphs.interrupted, sgr.yellow, style)} ${join(view.label, got, "(interrupted)")}`)
+    }
     default: {
       const average = { ...view, rate: view.elapsedMs > 0 ? (view.done * 1000) / view.elapsedMs : undefined }
       const head = `${glyphs.success} ${view.label.padEnd(labelWidth)}`
-      const room = bar ? Math.min(cells, 80) - width(head) - 1 : 0
+      const room = bar ? (cells === Number.POSITIVE_INFINITY ? 80 : cells) - width(head) - 1 : 0
       const stats =
         view.total !== undefined
           ? barText(average, barCells(average, room, glyphs), glyphs, true)

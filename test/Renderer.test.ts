@@ -217,7 +217,7 @@ describe("Renderer, live", () => {
           "indeterminate: spinners have no total"
         )
         yield* Fiber.interrupt(fiber)
-        assert.strictEqual(screen.screen.text(), "⚠ counting (interrupted)")
+        assert.strictEqual(screen.screen.text(), "⚠ counting 3/10 (interrupted)")
         assert.isTrue(screen.screen.cursorVisible)
         assert.deepStrictEqual(screen.screen.taskbar, { state: 0, progress: 0 })
         assert.deepStrictEqual(screen.screen.ignored, [])

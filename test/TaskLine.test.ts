@@ -106,6 +106,10 @@ describe("TaskLine", () => {
     )
     assert.strictEqual(TaskLine.final(view({ status: "interrupted" }), style), "⚠ flags (interrupted)")
     assert.strictEqual(
+      TaskLine.final(view({ status: "interrupted", done: 29, total: 676 }), style),
+      "⚠ flags 29/676 (interrupted)"
+    )
+    assert.strictEqual(
       TaskLine.final(view({ status: "failure", error: "boom" }), { glyphs: asciiGlyphs, color: true }),
       "\u001b[31mx\u001b[0m flags: boom"
     )
