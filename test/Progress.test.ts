@@ -37,14 +37,14 @@ const run = (options: { isTTY: boolean; count: number; everyMs: number; bars?: n
 describe("Progress", () => {
   it.effect("on a terminal: redrawn in place at most 10 times a second; the final line stays", () =>
     Effect.gen(function* () {
-      const screen = yield* run({ isTTY: true, count: 200, everyMs: 10 })
+      const screen = yield* run({ isTTY: true, count: 100, everyMs: 20 })
       const writes = yield* screen.writes
       assert.isAtMost(writes.length, 1 + 2 * 10 + 1, "a hide, ≤ 10 redraws a second, a last write")
       for (let i = 2; i < writes.length; i++) {
         assert.isAtLeast((writes[i]?.at ?? 0) - (writes[i - 1]?.at ?? 0), 100)
       }
       assert.deepStrictEqual(screen.screen.transcript(), [
-        `✔ 100%|${"█".repeat(25)}| 200/200 [00:02, 100.00it/s]`
+        `✔ 100%|${"█".repeat(25)}| 100/100 [00:02, 50.00it/s]`
       ])
       assert.deepStrictEqual(screen.screen.cursor, { x: 0, y: 1 }, "on the next line")
       assert.isTrue(screen.screen.cursorVisible)
@@ -53,13 +53,13 @@ describe("Progress", () => {
 
   it.effect("elsewhere: a plain line every 3 s, the final line, never a carriage return", () =>
     Effect.gen(function* () {
-      const screen = yield* run({ isTTY: false, count: 200, everyMs: 35 })
+      const screen = yield* run({ isTTY: false, count: 100, everyMs: 70 })
       assert.deepStrictEqual((yield* screen.output).split("\n"), [
-        // the first completion is seen at 0 s, 85 more by 3 s: 28.33 a second; 114 to go: 4.02 s,
+        // the first completion is seen at 0 s, 42 more by 3 s: 14.00 a second; 57 to go: 4.07 s,
         // shown as tqdm shows it (whole seconds, floored)
-        "43% 86/200 [00:03<00:04, 28.33it/s]",
-        "86% 172/200 [00:06<00:00, 28.52it/s]",
-        "✔ 100% 200/200 [00:07, 28.57it/s]",
+        "43% 43/100 [00:03<00:04, 14.00it/s]",
+        "86% 86/100 [00:06<00:00, 14.18it/s]",
+        "✔ 100% 100/100 [00:07, 14.29it/s]",
         ""
       ])
     })

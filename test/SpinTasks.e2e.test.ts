@@ -17,7 +17,7 @@ const haveTmux = spawnSync("tmux", ["-V"]).status === 0
 if (!haveTmux) console.warn("SpinTasks.e2e: tmux is not installed; the pseudo-terminal test is skipped")
 
 const size = { columns: 50, rows: 12, narrowed: 24 }
-const args = ["spin", "--tasks", "3", "--seconds", "4.5", "--message", "'thinking hard'"]
+const args = ["spin", "--tasks", "3", "--seconds", "3", "--message", "'thinking hard'"]
 
 // a tmux server of our own (no user config), one session running the bin
 const tmux = (socket: string, ...command: ReadonlyArray<string>) =>
@@ -29,13 +29,13 @@ const sleep = (ms: number) => Effect.promise(() => new Promise((resolve) => setT
 const predicted = ScreenTerminal.withScreenTerminal({ columns: size.columns, rows: size.rows }, (screen) =>
   Effect.gen(function* () {
     const fiber = yield* Effect.fork(
-      superviseMany({ message: "thinking hard", duration: "4.5 seconds", tasks: 3 }).pipe(
+      superviseMany({ message: "thinking hard", duration: "3 seconds", tasks: 3 }).pipe(
         withEnvironment(colorless)
       )
     )
     yield* TestClock.adjust("100 millis")
     yield* screen.resize(size.narrowed, size.rows)
-    yield* TestClock.adjust("5 seconds")
+    yield* TestClock.adjust("3500 millis")
     yield* Fiber.join(fiber)
     return screen.screen.lines()
   })
@@ -67,7 +67,7 @@ describe("flags spin --tasks 3 in tmux", () => {
           ),
           () => Effect.sync(() => tmux(socket, "kill-server"))
         )
-        // narrow the window as soon as the region shows, well before the first task ends (1.5 s)
+        // narrow the window as soon as the region shows, well before the first task ends (1 s)
         for (let i = 0; i < 500 && !capture().some((line) => /^[|/\\-] thinking hard #3/.test(line)); i++) {
           yield* sleep(10)
         }
