@@ -22,7 +22,7 @@ const row = (scenario, measured, target, holds) => {
 }
 const f2 = (n) => n.toFixed(2)
 const f3 = (n) => n.toFixed(3)
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7").split(","))
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8").split(","))
 const haveCurl = spawnSync("curl", ["--version"]).status === 0
 
 const flags = (args) => {
@@ -206,32 +206,27 @@ if (only.has("4")) {
   )
 }
 
+// CPU (user + sys, s) of one `flags` run on a pseudo-terminal (script), so the renderer draws live.
+const cpuOnPty = (args) => {
+  const dir = tempDir("spin")
+  const file = join(dir, "time")
+  execFileSync(
+    "script",
+    ["-qec", `/usr/bin/time -f "%U %S" -o ${file} ${process.execPath} ${bin} ${args}`, "/dev/null"],
+    { stdio: "ignore" }
+  )
+  const [user, sys] = execFileSync("tail", ["-n1", file], { encoding: "utf8" }).trim().split(" ").map(Number)
+  rmSync(dir, { recursive: true, force: true })
+  return user + sys
+}
+
 // 5. Spinner CPU: a 3-second spin on a pseudo-terminal against an immediately finishing one.
 if (only.has("5")) {
-  const cpuOf = (seconds) => {
-    const dir = tempDir("spin")
-    const file = join(dir, "time")
-    execFileSync(
-      "script",
-      [
-        "-qec",
-        `/usr/bin/time -f "%U %S" -o ${file} ${process.execPath} ${bin} spin --seconds ${seconds}`,
-        "/dev/null"
-      ],
-      { stdio: "ignore" }
-    )
-    const [user, sys] = execFileSync("tail", ["-n1", file], { encoding: "utf8" })
-      .trim()
-      .split(" ")
-      .map(Number)
-    rmSync(dir, { recursive: true, force: true })
-    return user + sys
-  }
   const spinning = []
   const idle = []
   for (let i = 0; i < runs; i++) {
-    spinning.push(cpuOf(3))
-    idle.push(cpuOf(0))
+    spinning.push(cpuOnPty("spin --seconds 3"))
+    idle.push(cpuOnPty("spin --seconds 0"))
   }
   const extra = median(spinning) - median(idle)
   row("5. flags spin 3 s: CPU beyond an immediate run", `${f3(extra)} s`, "≤ 0.03 s", extra <= 0.03)
@@ -253,6 +248,27 @@ if (only.has("6")) {
 
 // 7. CPU-bound work: flags primes -w 2 vs -w 1, the book's procs.py, the spinner beside a worker.
 if (only.has("7")) await primesScenario({ bin, runs, row, f2, f3 })
+
+// 8. The renderer idle-redrawing: three spinner lines redrawn 10 times a second with nothing else to
+// do. The CPU of a 15 s run less that of a 5 s run, over the 10 s between: what redrawing costs per
+// second once started (start-up, and compiling the drawing code, are in both runs), as a share of a core.
+if (only.has("8")) {
+  const [short, long] = [5, 15]
+  const shorter = []
+  const longer = []
+  for (let i = 0; i < runs; i++) {
+    longer.push(cpuOnPty(`spin --tasks 3 --seconds ${long}`))
+    shorter.push(cpuOnPty(`spin --tasks 3 --seconds ${short}`))
+  }
+  const extra = median(longer) - median(shorter)
+  const share = extra / (long - short)
+  row(
+    "8. renderer idle-redrawing 3 spinner lines: CPU per second (15 s run − 5 s run)",
+    `${f2(share * 100)} % of a core (${f3(extra)} s in ${long - short} s)`,
+    "≤ 1 %",
+    share <= 0.01
+  )
+}
 
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (medians of ${runs} runs, Node ${process.version}, ${(await import("node:os")).cpus().length} cores).`,

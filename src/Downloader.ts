@@ -96,6 +96,8 @@ const downloadOneUntraced = (cc: string, config: DownloadConfig): Effect.Effect<
 export interface DownloadManyOptions {
   /** Requests at once (with `names`, each code's two requests share one slot). */
   readonly concurrency: number
+  /** Called as each download starts (with its code), e.g. to show what is in flight. */
+  readonly onStart?: ((cc: string) => Effect.Effect<void>) | undefined
   /** Called as each download ends, e.g. to draw progress. */
   readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
 }
@@ -108,14 +110,16 @@ export const downloadMany = (
 ): Effect.Effect<Summary, never, HttpClient.HttpClient | FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
-    const onOutcome = options.onOutcome
+    const { onStart, onOutcome } = options
+    const one = (cc: string) => {
+      const started =
+        onStart === undefined
+          ? downloadOne(cc, config)
+          : Effect.zipRight(onStart(cc), downloadOne(cc, config))
+      return onOutcome === undefined ? started : Effect.tap(started, onOutcome)
+    }
     const outcomes = yield* sharingDeadlines(
-      Effect.forEach(
-        codes,
-        (cc) =>
-          onOutcome === undefined ? downloadOne(cc, config) : Effect.tap(downloadOne(cc, config), onOutcome),
-        { concurrency: Math.max(1, options.concurrency) }
-      )
+      Effect.forEach(codes, one, { concurrency: Math.max(1, options.concurrency) })
     )
     const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
     return summarize(outcomes, elapsed)

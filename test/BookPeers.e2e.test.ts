@@ -99,12 +99,13 @@ describe("the book's servers", () => {
     let ok = 0
     for (const [cc, { delay, status }] of fate) {
       const outcome = said.get(cc)
-      // a delay within 0.2 s of the timeout may land on either side of it, as the connect adds its time
-      if (delay > 3.3) assert.strictEqual(outcome, "error: timed out waiting for the answer after 3.1s", cc)
-      else if (delay < 2.9 && status === 418)
+      // a delay within half a second of the timeout may land on either side of it: the answer's time is
+      // the delay plus the connect and both event loops' turns, which a loaded machine stretches
+      if (delay > 3.6) assert.strictEqual(outcome, "error: timed out waiting for the answer after 3.1s", cc)
+      else if (delay < 2.6 && status === 418)
         assert.strictEqual(outcome, "error: HTTP error 418 - I'm a Teapot", cc)
-      else if (delay < 2.9 && status === 404) assert.match(outcome ?? "", /^not found: /, cc)
-      else if (delay < 2.9) assert.strictEqual(outcome, "OK", `${cc} delay ${delay}s, status ${status}`)
+      else if (delay < 2.6 && status === 404) assert.match(outcome ?? "", /^not found: /, cc)
+      else if (delay < 2.6) assert.strictEqual(outcome, "OK", `${cc} delay ${delay}s, status ${status}`)
       if (outcome === "OK") ok++
     }
     assert.strictEqual(reportCounts(result.stdout).ok, ok)

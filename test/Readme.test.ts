@@ -2,13 +2,18 @@
  * Every code block of the README that claims an output is run and its output compared: TypeScript
  * blocks (type-checked, then run with tsx; `console.log(…) // output` says what each line prints) and
  * `$ npx flags …` sessions (the real bin; lines marked `← stderr` are expected on stderr, a line `…`
- * stands for any lines, and `<!-- readme-check: unordered -->` allows any order). Ports, times, rates and
- * fiber numbers may differ from the README's; everything else must match.
+ * stands for any lines, and `<!-- readme-check: unordered -->` allows any order). Comments before a
+ * block say more: `tmux WxH` (the screen at the end of a run in a real terminal of that size),
+ * `ndjson` (each line is a progress event), `excerpt of FILE` (the lines stand in FILE, in order),
+ * `GET …` (requests made to a `flags serve` session). Ports, times, rates and fiber numbers may differ
+ * from the README's; everything else must match.
  */
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as ProgressEvent from "../src/ProgressEvent.js"
 import { bin, runCli, tempDir } from "./support/cli.js"
 
 const root = join(import.meta.dirname, "..")
@@ -35,9 +40,9 @@ const blocks: ReadonlyArray<Block> = [
 const normalize = (line: string) =>
   line
     .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")
-    .replace(/\[\d\d:\d\d<[\d:?]+, [\d.]+it\/s\]/, "[TIMES]")
+    .replace(/\[\d\d:\d\d(?:<[\d:?]+)?, [\d.]+ ?(?:it|[KMG]?i?B)\/s\]/g, "[TIMES]")
     .replace(/\b\d+\.\d+s\b/g, "Ts")
-    .replace(/\(\+\d+%\)/g, "(+P%)")
+    .replace(/\([+-]\d+%\)/g, "(±P%)")
     .replace(/<Fiber #\d+/g, "<Fiber #N")
     .trimEnd()
 
@@ -74,21 +79,29 @@ const outputOf = (lines: ReadonlyArray<string>) =>
     const said = /console\.log\(.*\)\s*\/\/ (.*)$/.exec(line)?.[1]
     return said === undefined ? [] : [normalize(said)]
   })
-const typeChecked = blocks.filter((block) => block.language === "ts")
+const excerpts = blocks.filter((block) => block.directive?.startsWith("excerpt of ") === true)
+const typeChecked = blocks.filter((block) => block.language === "ts" && !excerpts.includes(block))
 const typescript = typeChecked.filter((block) => outputOf(block.lines).length > 0)
+// `$ npx flags ARGS` runs the bin; `$ npm run -s example -- NAME` (in a tmux screen only) an example
+const commandOf = (line: string): ReadonlyArray<string> | undefined => {
+  const command = line.replace(/\s+#.*$/, "").trim()
+  if (command.startsWith("$ npx flags ")) return command.replace("$ npx flags ", "").split(/\s+/)
+  if (command.startsWith("$ npm run -s example -- ")) return ["example", ...command.split(/\s+/).slice(6)]
+  return undefined
+}
+
 const sessions: ReadonlyArray<Session> = blocks.flatMap((block) => {
-  const starts = block.lines.flatMap((line, i) => (line.startsWith("$ npx flags ") ? [i] : []))
+  const starts = block.lines.flatMap((line, i) => (commandOf(line) === undefined ? [] : [i]))
   return starts.map((start, k) => ({
-    args: (block.lines[start] ?? "")
-      .replace("$ npx flags ", "")
-      .replace(/\s+#.*$/, "")
-      .trim()
-      .split(/\s+/),
+    args: commandOf(block.lines[start] ?? "") ?? [],
     shown: block.lines.slice(start + 1, starts[k + 1] ?? block.lines.length),
     directive: block.directive,
     line: block.line + start + 1
   }))
 })
+const screens = sessions.filter((session) => session.directive?.startsWith("tmux ") === true)
+const printing = sessions.filter((session) => !screens.includes(session))
+const ndjson = blocks.filter((block) => block.directive === "ndjson")
 
 const scratch = join(root, ".readme-check")
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -96,12 +109,52 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 describe("the README's code blocks say what they print", () => {
   it("finds the blocks that claim an output", () => {
     assert.isAtLeast(typescript.length, 2)
-    assert.isAtLeast(sessions.length, 2)
+    assert.isAtLeast(printing.length, 2)
+    assert.isAtLeast(screens.length, 2)
+    assert.isAtLeast(ndjson.length, 1)
+    assert.isAtLeast(excerpts.length, 1)
   })
+
+  it.each(
+    excerpts.map((block) => ({ block, at: block.line, file: block.directive?.replace("excerpt of ", "") }))
+  )("the excerpt at line $at stands in $file, line by line", ({ block, file }) => {
+    const source = readFileSync(join(root, file ?? ""), "utf8").split("\n")
+    let at = 0
+    for (const line of block.lines.filter((l) => l.trim() !== "")) {
+      at = source.indexOf(line, at)
+      assert.isAtLeast(at, 0, `not in ${file}: ${line}`)
+    }
+  })
+
+  it.each(ndjson.map((block) => ({ block, at: block.line })))(
+    "each line of the NDJSON block at line $at is a progress event of the documented schema",
+    ({ block }) => {
+      for (const line of block.lines) assert.isTrue(Either.isRight(ProgressEvent.decodeLine(line)), line)
+    }
+  )
+
+  it
+    .skipIf(!haveTmux)
+    .each(screens.map((session) => ({ session, at: session.line, size: session.directive })))(
+    "the screen at line $at ($size) is what a terminal shows at the end of the run",
+    async ({ session }) => {
+      const [columns, rows] = (session.directive ?? "").replace("tmux ", "").split("x").map(Number)
+      const screen = await inTmux(session.args, columns ?? 80, rows ?? 24)
+      const shown = session.shown.map((line) => normalize(line.replace(/\s*← stderr$/, "")))
+      assert.deepStrictEqual(screen.map(normalize).slice(0, shown.length), shown, screen.join("\n"))
+      assert.isTrue(
+        screen.slice(shown.length).every((line) => line.trim() === ""),
+        "nothing else on the screen"
+      )
+    }
+  )
+  if (!haveTmux) it.skip("tmux is not installed here: the README's screens were not compared", () => {})
 
   it("its TypeScript blocks type-check against the library", () => {
     mkdirSync(scratch, { recursive: true })
-    typeChecked.forEach((block, i) => writeFileSync(join(scratch, `block${i}.ts`), block.lines.join("\n")))
+    for (const [i, block] of typeChecked.entries()) {
+      writeFileSync(join(scratch, `block${i}.ts`), block.lines.join("\n"))
+    }
     writeFileSync(
       join(scratch, "tsconfig.json"),
       JSON.stringify({ extends: "../tsconfig.json", include: ["*.ts"] })
@@ -125,7 +178,7 @@ describe("the README's code blocks say what they print", () => {
     }
   )
 
-  it.each(sessions.map((session) => ({ session, at: session.line, command: session.args.join(" ") })))(
+  it.each(printing.map((session) => ({ session, at: session.line, command: session.args.join(" ") })))(
     "the session at line $at (flags $command) prints what it shows",
     async ({ session }) => {
       const { args, shown } = session
@@ -152,6 +205,32 @@ describe("the README's code blocks say what they print", () => {
     }
   )
 })
+
+const haveTmux = spawnSync("tmux", ["-V"]).status === 0
+
+/**
+ * Runs `npx flags …` (or `npm run -s example -- NAME`) in a tmux window of `columns` × `rows`, as a
+ * terminal user without CI or colour, and returns its screen once the command has ended.
+ */
+const inTmux = async (args: ReadonlyArray<string>, columns: number, rows: number) => {
+  const socket = `effect-flags-readme-${process.pid}-${Date.now()}`
+  const tmux = (...command: ReadonlyArray<string>) =>
+    spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...command], { encoding: "utf8" })
+  const example = args[0] === "example"
+  const program = example ? [join(root, "scripts", "run-example.mjs"), ...args.slice(1)] : [bin, ...args]
+  // the bin runs where it may write (./downloaded); an example from the project, as npm runs it
+  const command = `cd ${example ? root : tempDir("flags-readme-")} && env -u CI NO_COLOR=1 LANG=C.UTF-8 ${process.execPath} ${program.join(" ")}; tmux wait-for -S done; sleep 60`
+  tmux("new-session", "-d", "-s", "readme", "-x", `${columns}`, "-y", `${rows}`, command)
+  try {
+    spawnSync("tmux", ["-L", socket, "wait-for", "done"], { timeout: 30_000 })
+    return tmux("capture-pane", "-p", "-t", "readme")
+      .stdout.split("\n")
+      .slice(0, rows)
+      .map((line) => line.trimEnd())
+  } finally {
+    tmux("kill-server")
+  }
+}
 
 /** Starts `flags serve …` on a free port, makes the directive's requests one after another, stops it. */
 const serveSession = (args: ReadonlyArray<string>, directive: string | undefined) =>

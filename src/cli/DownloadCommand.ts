@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as CountryCodes from "../CountryCodes.js"
+import * as OutputMode from "../OutputMode.js"
 import { isServer } from "./BookServers.js"
 import { runDownload } from "./DownloadRun.js"
 import { announced } from "./RunningCommand.js"
@@ -120,6 +121,18 @@ const options = {
   json: Options.boolean("json").pipe(
     Options.withDescription("A JSON final report on stdout instead of the text one.")
   ),
+  progress: Options.choice("progress", OutputMode.choices).pipe(
+    Options.withDescription(
+      "Progress on stderr: auto (a live bar on a terminal, plain lines elsewhere or under CI), live, plain, json (NDJSON events), none (env FLAGS_PROGRESS)."
+    ),
+    Options.withFallbackConfig(OutputMode.choice("FLAGS_PROGRESS")),
+    Options.withDefault("auto" as const)
+  ),
+  taskbar: Options.boolean("taskbar").pipe(
+    Options.withDescription(
+      "Show progress in the terminal's taskbar too (OSC 9;4: Windows Terminal, ConEmu, Ghostty…)."
+    )
+  ),
   faults: faultOptions
 }
 
@@ -140,6 +153,8 @@ export const downloadCommand = Command.make("download", { codes, ...options }, (
     maxTimeSeconds: Option.getOrUndefined(args.maxTime),
     retries: args.retries,
     json: args.json,
+    progress: args.progress,
+    taskbar: args.taskbar,
     faults: args.faults
   })
 ).pipe(

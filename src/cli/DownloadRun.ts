@@ -15,7 +15,9 @@ import { type DestinationError, prepareDestination } from "../FlagFiles.js"
 import * as FlagServer from "../FlagServer.js"
 import type { FlagStoreError } from "../FlagStore.js"
 import { type Outcome, type Summary, summarize } from "../Outcome.js"
+import type * as OutputMode from "../OutputMode.js"
 import * as Progress from "../Progress.js"
+import * as Renderer from "../Renderer.js"
 import type { FaultOptions } from "../ServerFaults.js"
 import { urlOfLabel } from "./BookServers.js"
 import { errorLine, finalReport, initialReport, jsonReport, outcomeLine } from "./Report.js"
@@ -38,6 +40,10 @@ export interface DownloadRunOptions {
   readonly maxTimeSeconds: number | undefined
   readonly retries: number
   readonly json: boolean
+  /** How progress is shown on `ProgressTerminal`: `auto` lets the terminal and environment decide. */
+  readonly progress: OutputMode.Choice
+  /** OSC 9;4 taskbar progress while downloading. */
+  readonly taskbar: boolean
   /** Faults of the EMBEDDED server. */
   readonly faults: FaultOptions & { readonly seed?: number | undefined }
 }
@@ -114,9 +120,15 @@ export const runDownload = (
         yield* report(summarize(finished, elapsed))
       })
 
+      // -v lines stand above the bar when both share the terminal; elsewhere they are stdout's, as the book's
+      const stdoutIsTTY = yield* terminal.isTTY
+      // the bar's scope closes (ending it with the downloads' Exit) before the renderer's does
       const summary = yield* Effect.scoped(
         Effect.gen(function* () {
-          const bar = options.verbose ? undefined : yield* Progress.make(codes.length)
+          const renderer = yield* Renderer.Renderer
+          const bar = yield* renderer.task("", { total: codes.length })
+          const verboseLine =
+            options.json || !(renderer.output.mode === "live" && stdoutIsTTY) ? say : renderer.log
           return yield* downloadMany(
             codes,
             {
@@ -134,15 +146,21 @@ export const runDownload = (
             },
             {
               concurrency,
+              onStart: bar.itemStarted,
               onOutcome: (outcome) =>
                 Effect.zipRight(
                   Effect.sync(() => finished.push(outcome)),
-                  bar === undefined ? say(outcomeLine(outcome)) : bar.advance
+                  options.verbose
+                    ? Effect.zipRight(bar.itemEnded(outcome.id), verboseLine(outcomeLine(outcome)))
+                    : bar.itemEnded(outcome.id)
                 )
             }
           )
         })
-      ).pipe(Effect.onInterrupt(() => partialReport))
+      ).pipe(
+        Effect.provide(Progress.layer({ mode: options.progress, taskbar: options.taskbar })),
+        Effect.onInterrupt(() => partialReport)
+      )
 
       yield* report(summary)
       const failures = summary.outcomes.filter((o) => o.status === "ERROR")

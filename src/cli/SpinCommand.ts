@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { defaultSpinDemoOptions, supervise } from "../SpinDemo.js"
+import { superviseMany } from "../SpinTasks.js"
 import { parseNumber } from "./NumberArgs.js"
 import { announced } from "./RunningCommand.js"
 import { invalid, refine } from "./Validation.js"
@@ -28,6 +29,18 @@ const seconds = Options.float("seconds").pipe(
   refine(
     (n) => Number.isFinite(n) && n >= 0 && n <= 86_400,
     (n) => `--seconds must be between 0 and 86400, got ${n}`
+  ),
+  Options.optional
+)
+
+const tasks = Options.integer("tasks").pipe(
+  Options.withDescription(
+    "Run N slow functions of different lengths side by side (task i of N works i/N of --seconds), " +
+      "each with its own spinner line; 1 is the book's demo (--work sleep)."
+  ),
+  refine(
+    (n) => n >= 1 && n <= 100,
+    (n) => `--tasks must be between 1 and 100, got ${n}`
   ),
   Options.optional
 )
@@ -61,7 +74,7 @@ const prime = {
 }
 
 type Work =
-  | { readonly work: "sleep"; readonly seconds: number }
+  | { readonly work: "sleep"; readonly seconds: number; readonly tasks: number }
   | {
       readonly work: "prime"
       readonly runner: "blocking" | "yielding" | "worker"
@@ -79,6 +92,7 @@ const work = Options.all({
     Options.withDefault("sleep" as const)
   ),
   seconds,
+  tasks,
   ...prime
 }).pipe(
   Options.mapEffect((o): Effect.Effect<Work, ReturnType<typeof invalid>> => {
@@ -88,11 +102,14 @@ const work = Options.all({
         ? Effect.fail(invalid(`${misplaced.map(flag).join(", ")}: only with --work prime`))
         : Effect.succeed({
             work: "sleep",
-            seconds: Option.getOrElse(o.seconds, () => Duration.toSeconds(defaultSpinDemoOptions.duration))
+            seconds: Option.getOrElse(o.seconds, () => Duration.toSeconds(defaultSpinDemoOptions.duration)),
+            tasks: Option.getOrElse(o.tasks, () => 1)
           })
     }
     const runner = Option.getOrElse(o.runner, () => "worker" as const)
-    if (Option.isSome(o.seconds)) return Effect.fail(invalid("--seconds: only with --work sleep"))
+    const sleepOnly = given({ seconds: o.seconds, tasks: o.tasks })
+    if (sleepOnly.length > 0)
+      return Effect.fail(invalid(`${sleepOnly.map(flag).join(", ")}: only with --work sleep`))
     if (Option.isSome(o.yieldEvery) && runner !== "yielding") {
       return Effect.fail(invalid("--yield-every: only with --runner yielding"))
     }
@@ -104,7 +121,10 @@ const work = Options.all({
 export const spinCommand = Command.make("spin", { message, mode, work }, (options) => {
   const w = options.work
   if (w.work === "sleep") {
-    return supervise({ message: options.message, duration: Duration.seconds(w.seconds), mode: options.mode })
+    const duration = Duration.seconds(w.seconds)
+    return w.tasks > 1
+      ? superviseMany({ message: options.message, duration, tasks: w.tasks })
+      : supervise({ message: options.message, duration, mode: options.mode })
   }
   // the prime work and its worker pool are loaded only when asked for
   return Effect.flatMap(

@@ -1,13 +1,17 @@
 /**
  * effect-flags/testing: the fakes this project's own tests use, for testing code that uses the library
- * without a network, a disk or real time. Each is a layer plus what it recorded.
+ * without a network, a disk, a terminal or real time. Each is a layer or a service plus what it recorded.
  *
  * - `MemoryHttpClient`: answers from a function of the URL after delays on Effect's clock, counting
  *   requests in flight; `flagSite(codes)` answers the layout the downloader asks for
  *   (`{baseUrl}/{cc}/{cc}.{ext}`, `{baseUrl}/{cc}/metadata.json`).
  * - `MemoryFileSystem`: files in a `Map`; slow writes, a full disk.
  * - `RecordingTerminal`: every write with the time it happened at.
+ * - `ScreenTerminal` and `ScreenModel`: a `Terminal` that applies what is written (`\r`, cursor moves,
+ *   erases, wrapping, SGR, OSC 9;4) to a grid of cells, so a test asserts what a person would see.
  */
 export * as MemoryFileSystem from "./MemoryFileSystem.js"
 export * as MemoryHttpClient from "./MemoryHttpClient.js"
 export * as RecordingTerminal from "./RecordingTerminal.js"
+export * as ScreenModel from "./ScreenModel.js"
+export * as ScreenTerminal from "./ScreenTerminal.js"
