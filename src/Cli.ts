@@ -3,6 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Usage from "@effect/cli/Usage"
 import { downloadCommand } from "./cli/DownloadCommand.js"
+import { fetchCommand } from "./cli/FetchCommand.js"
 import { primesCommand } from "./cli/PrimesCommand.js"
 import { serveCommand } from "./cli/ServeCommand.js"
 import { spinCommand } from "./cli/SpinCommand.js"
@@ -11,13 +12,14 @@ import { version } from "./Version.js"
 /** The root command and its subcommands. */
 export const rootCommand = Command.make("flags").pipe(
   Command.withDescription(
-    "Fluent Python's concurrency examples with Effect: a spinner, a flag downloader, a flag server and a prime checker."
+    "Fluent Python's concurrency examples with Effect: a spinner, a flag downloader (and a polite one for any URLs), a flag server and a prime checker."
   ),
-  Command.withSubcommands([downloadCommand, serveCommand, spinCommand, primesCommand])
+  Command.withSubcommands([downloadCommand, fetchCommand, serveCommand, spinCommand, primesCommand])
 )
 
 const usages: Record<string, Usage.Usage> = {
   download: Command.getUsage(downloadCommand),
+  fetch: Command.getUsage(fetchCommand),
   serve: Command.getUsage(serveCommand),
   spin: Command.getUsage(spinCommand),
   primes: Command.getUsage(primesCommand)

@@ -5,7 +5,7 @@
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 
-/** Downloads ended, tagged `status` = OK | NOT_FOUND | ERROR. */
+/** Downloads ended, tagged `status` = OK | NOT_FOUND | ERROR | SKIPPED. */
 export const downloads = Metric.counter("flags_downloads_total", {
   description: "Flag downloads ended, by status",
   incremental: true
@@ -15,7 +15,8 @@ export const downloads = Metric.counter("flags_downloads_total", {
 export const downloadsByStatus = {
   OK: Metric.tagged(downloads, "status", "OK"),
   NOT_FOUND: Metric.tagged(downloads, "status", "NOT_FOUND"),
-  ERROR: Metric.tagged(downloads, "status", "ERROR")
+  ERROR: Metric.tagged(downloads, "status", "ERROR"),
+  SKIPPED: Metric.tagged(downloads, "status", "SKIPPED")
 } as const
 
 /** How long each download took (request, body, save), in milliseconds. */

@@ -17,6 +17,8 @@ import {
   UnexpectedContentType,
   withoutStack
 } from "./DownloadErrors.js"
+import * as HostPolicy from "./HostPolicy.js"
+import { currentHostPolicy, currentRequestSlots } from "./internal/batchContext.js"
 import { type Oversized, readCapped } from "./internal/cappedBody.js"
 import { acceptsContentType, type Expected } from "./internal/contentTypes.js"
 import { withDeadlines } from "./internal/deadlines.js"
@@ -147,6 +149,37 @@ const redirecting = (client: HttpClient.HttpClient) => {
 }
 
 const attempt = (url: string, options: RequestOptions, expected: Expected) =>
+  Effect.withFiberRuntime<Uint8Array, RequestError, HttpClient.HttpClient>((fiber) => {
+    const watched = watchedAttempt(url, options, expected)
+    const policy = fiber.getFiberRef(currentHostPolicy)
+    return policy === undefined
+      ? watched
+      : polite(policy, fiber.getFiberRef(currentRequestSlots), url, watched)
+  })
+
+/**
+ * An attempt within its host's policy: the gate (pause, rate) first, then a slot of the batch's, then
+ * the request; a 429 or 503 pauses the host for every request to it.
+ */
+const polite = (
+  policy: HostPolicy.HostPolicy,
+  slots: Effect.Semaphore | undefined,
+  url: string,
+  self: Effect.Effect<Uint8Array, RequestError, HttpClient.HttpClient>
+) => {
+  const host = HostPolicy.hostOf(url)
+  return Effect.zipRight(policy.gate(host), slots === undefined ? self : slots.withPermits(1)(self)).pipe(
+    Effect.tapBoth({
+      onFailure: (error) =>
+        error._tag === "HttpStatusError" && (error.status === 429 || error.status === 503)
+          ? policy.throttled(host, error.retryAfter)
+          : Effect.void,
+      onSuccess: () => Effect.sync(() => policy.answered(host))
+    })
+  )
+}
+
+const watchedAttempt = (url: string, options: RequestOptions, expected: Expected) =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     withDeadlines((deadlines) =>
       deadlines.watch(

@@ -30,6 +30,21 @@ export const safeName = (country: string): string =>
     .slice(0, 80)
     .replace(/[._-]+$/, "")
 
+/**
+ * A whole file name made safe as `safeName` does, its extension kept when a long name is cut (at most
+ * 120 characters): `../../etc/passwd` → `etc_passwd`, `.hidden` → `hidden`.
+ */
+export const safeFileName = (name: string): string => {
+  const dot = name.lastIndexOf(".")
+  const extension = dot > 0 ? safeName(name.slice(dot + 1)).slice(0, 16) : ""
+  const stem = safeName(dot > 0 ? name.slice(0, dot) : name)
+  if (stem === "") return extension === "" ? "" : extension
+  return extension === "" ? stem.slice(0, 120) : `${stem.slice(0, 119 - extension.length)}.${extension}`
+}
+
+/** What to do when dest already has a file of the name: replace it, leave it (`SKIPPED`), or save under another name. */
+export type OnExists = "overwrite" | "skip" | "rename"
+
 /** `BR.png`, or with a country name (flags3) `Brazil-BR.png`: the code keeps every name unique. */
 export const fileNameFor = (cc: string, extension: string, country?: string): string => {
   const name = country === undefined ? "" : safeName(country)

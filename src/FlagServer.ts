@@ -52,6 +52,10 @@ export interface RunningFlagServer {
   readonly inFlight: Effect.Effect<number>
   /** The most requests answered at once since the server started. */
   readonly maxInFlight: Effect.Effect<number>
+  /** Every request since the server started (a look at `/stats` aside). */
+  readonly requests: Effect.Effect<number>
+  /** The requests answered 429 by the throttle window (`throttleWindow`). */
+  readonly throttled: Effect.Effect<number>
 }
 
 /** The running flag server of a `layer`. */
@@ -76,7 +80,9 @@ const running = (responder: FlagAnswers.Responder, baseUrl: string): RunningFlag
   extension: responder.extension,
   codes: responder.codes,
   inFlight: Effect.sync(() => responder.inFlight.current),
-  maxInFlight: Effect.sync(() => responder.inFlight.max)
+  maxInFlight: Effect.sync(() => responder.inFlight.max),
+  requests: Effect.sync(() => responder.inFlight.requests),
+  throttled: Effect.sync(() => responder.inFlight.throttled)
 })
 
 const urlOf = (host: string, port: number) =>

@@ -27,6 +27,11 @@ export interface FaultOptions {
   readonly unavailableRate?: number | undefined
   /** Seconds announced in `Retry-After` (default 1). */
   readonly retryAfter?: number | undefined
+  /**
+   * For this long from the first request, every request is answered 429 Too Many Requests with
+   * `Retry-After` (a server throttling a burst); the server counts the requests that came meanwhile.
+   */
+  readonly throttleWindow?: Duration.DurationInput | undefined
   /** The connection is reset after half the body. */
   readonly resetRate?: number | undefined
   /** Half the body is sent, then the connection closes (fewer bytes than `Content-Length`). */
@@ -64,7 +69,8 @@ export const delayRange = (delay: FaultOptions["delay"]): DelayRange | undefined
 }
 
 const secondsPattern = /^(\d+(?:\.\d+)?|\.\d+)(ms|s)?$/
-const parseSeconds = (text: string): Option.Option<Duration.Duration> => {
+/** Parses `0.5s`, `500ms` or `2` (seconds). */
+export const parseSeconds = (text: string): Option.Option<Duration.Duration> => {
   const match = secondsPattern.exec(text.trim())
   if (!match?.[1]) return Option.none()
   const value = Number(match[1])
@@ -123,6 +129,7 @@ export const decide = (options: FaultOptions): Effect.Effect<Decision> =>
 /** True when the options inject nothing, so the server can skip the decision entirely. */
 export const isQuiet = (options: FaultOptions): boolean =>
   delayRange(options.delay) === undefined &&
+  options.throttleWindow === undefined &&
   [
     options.errorRate,
     options.throttleRate,

@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import { run, subcommandIn, usage } from "./Cli.js"
 import { type CommandFailure, ExitCode, failureExit } from "./cli/ExitCode.js"
 import { RunningCommand, type Started } from "./cli/RunningCommand.js"
+import { Stdin, StdinError } from "./cli/Stdin.js"
 import * as NodeHttpClientLite from "./internal/nodeHttpClient.js"
 import { ProgressTerminal } from "./Progress.js"
 
@@ -88,6 +89,16 @@ const withPlainText = <A, E, R>(program: Effect.Effect<A, E, R>) =>
     })
   )
 
+// `flags fetch -i -` reads its list from standard input, all of it, when asked
+const stdin = Layer.succeed(Stdin, {
+  readAll: Effect.async<Uint8Array, StdinError>((resume) => {
+    const chunks: Array<Buffer> = []
+    process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk))
+    process.stdin.once("end", () => resume(Effect.succeed(new Uint8Array(Buffer.concat(chunks)))))
+    process.stdin.once("error", (cause) => resume(Effect.fail(new StdinError({ cause }))))
+  })
+})
+
 // Progress goes to stderr so stdout keeps the reports: a Terminal over process.stderr.
 const stderrTerminal = Layer.succeed(
   ProgressTerminal,
@@ -119,7 +130,8 @@ exitCodeOf(run(process.argv)).pipe(
       NodeTerminal.layer,
       NodeHttpClientLite.layer,
       stderrTerminal,
-      runningCommand
+      runningCommand,
+      stdin
     )
   ),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown })

@@ -18,6 +18,7 @@ export * as FlagClient from "./FlagClient.js"
 export * as FlagFiles from "./FlagFiles.js"
 export * as FlagServer from "./FlagServer.js"
 export * as FlagStore from "./FlagStore.js"
+export * as HostPolicy from "./HostPolicy.js"
 export * as Outcome from "./Outcome.js"
 export * as OutputMode from "./OutputMode.js"
 export * as PrimeCheck from "./PrimeCheck.js"
@@ -39,3 +40,10 @@ export { frameInterval, frames, spin, spinUntil, withSpinner } from "./Spinner.j
 export * as SpinTasks from "./SpinTasks.js"
 export { type Task, type TaskOptions, type TrackOptions, trackStream, useTask, withTask } from "./Task.js"
 export * as TaskLine from "./TaskLine.js"
+export {
+  downloadUrlStream,
+  downloadUrls,
+  type UrlDownloadConfig,
+  type UrlDownloadOptions
+} from "./UrlDownloads.js"
+export * as UrlList from "./UrlList.js"

@@ -2,25 +2,23 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
-import * as Terminal from "@effect/platform/Terminal"
-import * as Clock from "effect/Clock"
-import * as Data from "effect/Data"
+import type * as Terminal from "@effect/platform/Terminal"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as CountryCodes from "../CountryCodes.js"
 import { downloadMany } from "../Downloader.js"
 import * as FlagClient from "../FlagClient.js"
-import { type DestinationError, prepareDestination } from "../FlagFiles.js"
+import type { DestinationError, OnExists } from "../FlagFiles.js"
 import * as FlagServer from "../FlagServer.js"
 import type { FlagStoreError } from "../FlagStore.js"
-import { type Outcome, type Summary, summarize } from "../Outcome.js"
+import type { Summary } from "../Outcome.js"
 import type * as OutputMode from "../OutputMode.js"
 import * as Progress from "../Progress.js"
-import * as Renderer from "../Renderer.js"
 import type { FaultOptions } from "../ServerFaults.js"
+import { type DownloadsFailed, runBatch } from "./BatchRun.js"
 import { urlOfLabel } from "./BookServers.js"
-import { errorLine, finalReport, initialReport, jsonReport, outcomeLine } from "./Report.js"
+import { flagStyle, initialReport } from "./Report.js"
 
 /** Everything `flags download` was asked. */
 export interface DownloadRunOptions {
@@ -32,6 +30,7 @@ export interface DownloadRunOptions {
   readonly server: string
   readonly extension: string | undefined
   readonly dest: string
+  readonly onExists: OnExists
   readonly verbose: boolean
   readonly names: boolean
   /** Seconds for each phase of a request. */
@@ -48,13 +47,6 @@ export interface DownloadRunOptions {
   readonly faults: FaultOptions & { readonly seed?: number | undefined }
 }
 
-/** Some downloads ended in ERROR; the report has been printed. */
-export class DownloadsFailed extends Data.TaggedError("DownloadsFailed")<{ readonly errors: number }> {
-  override get message() {
-    return `${this.errors} download${this.errors === 1 ? "" : "s"} failed`
-  }
-}
-
 /** Runs `flags download`: reports on stdout, progress on `ProgressTerminal`. */
 export const runDownload = (
   options: DownloadRunOptions
@@ -69,7 +61,6 @@ export const runDownload = (
 > =>
   Effect.scoped(
     Effect.gen(function* () {
-      const terminal = yield* Terminal.Terminal
       const progressTerminal = yield* Progress.ProgressTerminal
       const label = options.server.toUpperCase()
       const embedded =
@@ -99,78 +90,29 @@ export const runDownload = (
       )
       const concurrency = Math.max(1, Math.min(options.maxReq, codes.length))
 
-      // with --json, stdout carries the JSON alone
-      const say = (line: string) =>
-        Effect.ignore((options.json ? progressTerminal : terminal).display(`${line}\n`))
-      for (const line of initialReport(codes, concurrency, shownLabel, baseUrl)) yield* say(line)
-      yield* prepareDestination(options.dest)
-
-      const finished: Array<Outcome> = []
-      const started = yield* Clock.currentTimeMillis
-      const report = (summary: Summary) =>
-        options.json
-          ? Effect.ignore(
-              terminal.display(
-                `${jsonReport(summary, { server: baseUrl, extension, dest: options.dest, concurrency })}\n`
-              )
-            )
-          : Effect.forEach(finalReport(summary), say, { discard: true })
-      const partialReport = Effect.gen(function* () {
-        const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
-        yield* report(summarize(finished, elapsed))
-      })
-
-      // -v lines stand above the bar when both share the terminal; elsewhere they are stdout's, as the book's
-      const stdoutIsTTY = yield* terminal.isTTY
-      // the bar's scope closes (ending it with the downloads' Exit) before the renderer's does
-      const summary = yield* Effect.scoped(
-        Effect.gen(function* () {
-          const renderer = yield* Renderer.Renderer
-          const bar = yield* renderer.task("", { total: codes.length })
-          const verboseLine =
-            options.json || !(renderer.output.mode === "live" && stdoutIsTTY) ? say : renderer.log
-          return yield* downloadMany(
-            codes,
-            {
-              baseUrl,
-              extension,
-              dest: options.dest,
-              names: options.names,
-              ...FlagClient.defaultRequestOptions,
-              timeout: Duration.millis(Math.round(options.timeoutSeconds * 1000)),
-              maxTime:
-                options.maxTimeSeconds === undefined
-                  ? undefined
-                  : Duration.millis(Math.round(options.maxTimeSeconds * 1000)),
-              retries: options.retries
-            },
-            {
-              concurrency,
-              onStart: bar.itemStarted,
-              onOutcome: (outcome) =>
-                Effect.zipRight(
-                  Effect.sync(() => finished.push(outcome)),
-                  options.verbose
-                    ? Effect.zipRight(bar.itemEnded(outcome.id), verboseLine(outcomeLine(outcome)))
-                    : bar.itemEnded(outcome.id)
-                )
-            }
-          )
-        })
-      ).pipe(
-        Effect.provide(Progress.layer({ mode: options.progress, taskbar: options.taskbar })),
-        Effect.onInterrupt(() => partialReport)
-      )
-
-      yield* report(summary)
-      const failures = summary.outcomes.filter((o) => o.status === "ERROR")
-      const reasons = new Set(failures.map((o) => (o.error === undefined ? "" : errorLine(o.error))))
-      // one cause for every failure (a server down, say): one line, unless -v just printed it
-      if (failures.length === codes.length && reasons.size === 1 && (codes.length > 1 || !options.verbose)) {
-        const which = codes.length === 1 ? "the download" : "every download"
-        yield* Effect.ignore(progressTerminal.display(`flags: ${which} failed: ${[...reasons][0]}\n`))
+      const config = {
+        ...FlagClient.defaultRequestOptions,
+        baseUrl,
+        extension,
+        dest: options.dest,
+        names: options.names,
+        onExists: options.onExists,
+        timeout: Duration.millis(Math.round(options.timeoutSeconds * 1000)),
+        maxTime:
+          options.maxTimeSeconds === undefined
+            ? undefined
+            : Duration.millis(Math.round(options.maxTimeSeconds * 1000)),
+        retries: options.retries
       }
-      if (summary.error > 0) return yield* new DownloadsFailed({ errors: summary.error })
-      return summary
+      return yield* runBatch(
+        {
+          initialReport: initialReport(codes, concurrency, shownLabel, baseUrl),
+          total: codes.length,
+          dest: options.dest,
+          json: { server: baseUrl, extension, dest: options.dest, concurrency },
+          downloads: (hooks) => downloadMany(codes, config, { concurrency, ...hooks })
+        },
+        { ...options, style: flagStyle }
+      )
     })
   )

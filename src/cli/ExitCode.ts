@@ -6,7 +6,8 @@ import type { FlagServerError } from "../FlagServer.js"
 import type { FlagStoreError } from "../FlagStore.js"
 import type { PrimeCheckFailed } from "../PrimeCheck.js"
 import type { PrimePoolError } from "../PrimePool.js"
-import type { DownloadsFailed } from "./DownloadRun.js"
+import type { DownloadsFailed } from "./BatchRun.js"
+import type { BadList } from "./FetchRun.js"
 import type { PrimeChecksFailed } from "./PrimesRun.js"
 
 /** The exit codes. */
@@ -26,6 +27,7 @@ export const ExitCode = {
 /** Every way a command can fail (usage errors aside, which @effect/cli reports). */
 export type CommandFailure =
   | DownloadsFailed
+  | BadList
   | DestinationError
   | FlagServerError
   | FlagStoreError
@@ -51,6 +53,8 @@ export const failureExit: (failure: CommandFailure) => FailureExit = Match.type<
     // the report has been printed, and says how many failed
     DownloadsFailed: () => ({ code: ExitCode.Failure, line: undefined }),
     DestinationError: failed,
+    // a list that is not one: nothing was fetched, as with any bad argument
+    BadList: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` }),
     FlagServerError: failed,
     FlagStoreError: failed,
     InvalidCodeArgument: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` }),

@@ -1,9 +1,27 @@
-/** The book's reports (`flags2_common.py`): what a run will do, and what it did. */
+/** The book's reports (`flags2_common.py`): what a run will do, and what it did; for flags or any files. */
 import * as Duration from "effect/Duration"
 import type { DownloadError } from "../DownloadErrors.js"
 import type { Outcome, Summary } from "../Outcome.js"
 
-/** The lines printed before downloading. */
+/** Flags (the book's words: `20 flags downloaded.`, `ZZ not found: URL`) or files of a URL list. */
+export interface ReportStyle {
+  /** `flag` or `file`. */
+  readonly noun: string
+  /** What an outcome's `id` is called in `--json`: `cc` or `url`. */
+  readonly idKey: string
+  /** `ZZ not found: URL` (flags, as the book), or `URL not found` (the id is the URL already). */
+  readonly notFoundWithUrl: boolean
+}
+
+/** The book's style, for `flags download`. */
+export const flagStyle: ReportStyle = { noun: "flag", idKey: "cc", notFoundWithUrl: true }
+
+/** For `flags fetch`. */
+export const fileStyle: ReportStyle = { noun: "file", idKey: "url", notFoundWithUrl: false }
+
+const plural = (n: number, word: string) => `${word}${n === 1 ? "" : "s"}`
+
+/** The lines printed before downloading flags. */
 export const initialReport = (
   codes: ReadonlyArray<string>,
   concurrency: number,
@@ -13,18 +31,23 @@ export const initialReport = (
   const which = codes.length <= 10 ? codes.join(", ") : `from ${codes[0]} to ${codes[codes.length - 1]}`
   return [
     `${label} site: ${url}`,
-    `Searching for ${codes.length} flag${codes.length === 1 ? "" : "s"}: ${which}`,
-    concurrency === 1 ? "1 connection will be used." : `${concurrency} concurrent connections will be used.`
+    `Searching for ${codes.length} ${plural(codes.length, "flag")}: ${which}`,
+    connections(concurrency)
   ]
 }
+
+/** How many connections a run uses, as the book says it. */
+export const connections = (concurrency: number) =>
+  concurrency === 1 ? "1 connection will be used." : `${concurrency} concurrent connections will be used.`
 
 const count = (n: number) => String(n).padStart(3)
 
 /** The lines printed after downloading: counts right-aligned, zero lines omitted (but the first). */
-export const finalReport = (summary: Summary) => {
-  const lines = ["-".repeat(20), `${count(summary.ok)} flag${summary.ok === 1 ? "" : "s"} downloaded.`]
+export const finalReport = (summary: Summary, style: ReportStyle = flagStyle) => {
+  const lines = ["-".repeat(20), `${count(summary.ok)} ${plural(summary.ok, style.noun)} downloaded.`]
   if (summary.notFound > 0) lines.push(`${count(summary.notFound)} not found.`)
-  if (summary.error > 0) lines.push(`${count(summary.error)} error${summary.error === 1 ? "" : "s"}.`)
+  if (summary.skipped > 0) lines.push(`${count(summary.skipped)} skipped (already in dest).`)
+  if (summary.error > 0) lines.push(`${count(summary.error)} ${plural(summary.error, "error")}.`)
   lines.push(`Elapsed time: ${(Duration.toMillis(summary.elapsed) / 1000).toFixed(2)}s`)
   return lines
 }
@@ -36,25 +59,30 @@ export const errorLine = (error: DownloadError): string =>
     : error.message
 
 /** The `-v` line of one outcome: `BR OK`, `ZZ not found: URL`, `XX error: HTTP error 418 - I'm a Teapot`. */
-export const outcomeLine = (outcome: Outcome): string => {
+export const outcomeLine = (outcome: Outcome, style: ReportStyle = flagStyle): string => {
   const error = outcome.error
-  if (outcome.status === "OK" || error === undefined)
-    return `${outcome.id} ${outcome.status === "OK" ? "OK" : outcome.status}`
-  return error._tag === "FlagNotFound"
-    ? `${outcome.id} ${error.message}`
-    : `${outcome.id} error: ${errorLine(error)}`
+  if (outcome.status === "SKIPPED") return `${outcome.id} skipped: ${outcome.file ?? ""} is in dest already`
+  if (outcome.status === "OK" || error === undefined) return `${outcome.id} ${outcome.status}`
+  if (error._tag === "FlagNotFound")
+    return style.notFoundWithUrl ? `${outcome.id} ${error.message}` : `${outcome.id} not found`
+  return `${outcome.id} error: ${errorLine(error)}`
 }
 
 /** The `--json` report. */
-export const jsonReport = (summary: Summary, extra: Record<string, unknown>) =>
+export const jsonReport = (
+  summary: Summary,
+  extra: Record<string, unknown>,
+  style: ReportStyle = flagStyle
+) =>
   JSON.stringify({
     ...extra,
     ok: summary.ok,
     notFound: summary.notFound,
     error: summary.error,
+    skipped: summary.skipped,
     elapsedSeconds: Duration.toMillis(summary.elapsed) / 1000,
     outcomes: summary.outcomes.map((o) => ({
-      cc: o.id,
+      [style.idKey]: o.id,
       status: o.status,
       ...(o.file === undefined ? {} : { file: o.file }),
       ...(o.error === undefined ? {} : { error: o.error._tag, message: errorLine(o.error) })

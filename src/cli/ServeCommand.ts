@@ -8,19 +8,25 @@ import * as FlagServer from "../FlagServer.js"
 import { bookServers } from "./BookServers.js"
 import { announced } from "./RunningCommand.js"
 import { faultOptions } from "./ServerOptions.js"
-import { refine } from "./Validation.js"
+import { invalid, refine } from "./Validation.js"
 
 const options = {
   host: Options.text("host").pipe(
     Options.withDescription("Interface to listen on."),
     Options.withDefault("127.0.0.1")
   ),
-  port: Options.integer("port").pipe(
-    Options.withDescription("Port to listen on (0: any free port). Default 8000, or the preset's."),
-    refine(
-      (n) => n >= 0 && n <= 65535,
-      (n) => `--port must be between 0 and 65535, got ${n}`
+  // a list, not a repeated option: @effect/cli's `repeated` refuses a single `--port N` ("not a integer")
+  ports: Options.text("port").pipe(
+    Options.withDescription(
+      "Port to listen on (0: any free port), or several, comma-separated (8000,8001): one server on each, each with its own /stats. Default 8000, or the preset's."
     ),
+    Options.mapEffect((text) => {
+      const ports = text.split(",").map((part) => part.trim())
+      const bad = ports.find((part) => !/^\d{1,5}$/.test(part) || Number(part) > 65535)
+      return bad === undefined
+        ? Effect.succeed(ports.map(Number))
+        : Effect.fail(invalid(`--port must be ports between 0 and 65535, comma-separated, got ${text}`))
+    }),
     Options.optional
   ),
   dir: Options.directory("dir", { exists: "yes" }).pipe(
@@ -63,27 +69,30 @@ export const serveCommand = Command.make("serve", options, (args) => {
   const preset = Option.flatMap(args.preset, (name) =>
     Option.fromNullable(bookServers.find((server) => server.preset === name))
   )
-  const port = Option.getOrElse(args.port, () =>
+  const ports = Option.getOrElse(args.ports, () => [
     Option.match(preset, { onNone: () => 8000, onSome: (p) => p.port })
-  )
+  ])
   const faults = {
     ...Option.match(preset, { onNone: () => ({}), onSome: (p) => p.faults }),
     ...defined(args.faults)
   }
   return Effect.scoped(
     Effect.gen(function* () {
-      const server = yield* FlagServer.make({
-        ...faults,
-        host: args.host,
-        port,
-        dir: Option.getOrUndefined(args.dir),
-        quiet: args.quiet,
-        backlog: Option.getOrUndefined(args.backlog),
-        http10: args.http10
-      })
-      yield* Console.log(
-        `Serving ${server.codes.length} flags (${server.extension}) at ${server.baseUrl}/ — Ctrl-C to stop`
-      )
+      // several ports are several hosts to a client: each server counts its own requests
+      for (const port of ports) {
+        const server = yield* FlagServer.make({
+          ...faults,
+          host: args.host,
+          port,
+          dir: Option.getOrUndefined(args.dir),
+          quiet: args.quiet,
+          backlog: Option.getOrUndefined(args.backlog),
+          http10: args.http10
+        })
+        yield* Console.log(
+          `Serving ${server.codes.length} flags (${server.extension}) at ${server.baseUrl}/ — Ctrl-C to stop`
+        )
+      }
       return yield* Effect.never
     })
   )

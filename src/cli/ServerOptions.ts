@@ -1,8 +1,9 @@
 /** The flag server's fault options, shared by `flags serve` and `flags download` (for its embedded server). */
 import * as Options from "@effect/cli/Options"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type DelayRange, type FaultOptions, parseDelay } from "../ServerFaults.js"
+import { type DelayRange, type FaultOptions, parseDelay, parseSeconds } from "../ServerFaults.js"
 import { invalid, refine } from "./Validation.js"
 
 const rate = (name: string, what: string) =>
@@ -28,6 +29,20 @@ const delay = Options.text("delay").pipe(
   Options.map((range): DelayRange | undefined => Option.getOrUndefined(range))
 )
 
+const throttleWindow = Options.text("throttle-window").pipe(
+  Options.withDescription(
+    "For this long from the first request (2s, 500ms), answer every request 429 with --retry-after; /stats counts them."
+  ),
+  Options.mapEffect((text) =>
+    Option.match(parseSeconds(text), {
+      onNone: () => Effect.fail(invalid(`--throttle-window must look like 2s or 500ms, got ${text}`)),
+      onSome: (duration) => Effect.succeed(duration)
+    })
+  ),
+  Options.optional,
+  Options.map((duration): Duration.Duration | undefined => Option.getOrUndefined(duration))
+)
+
 const positiveInteger = (name: string, description: string, max: number) =>
   Options.integer(name).pipe(
     Options.withDescription(description),
@@ -48,6 +63,7 @@ export const faultOptions: Options.Options<FaultOptions & { readonly seed: numbe
     throttleRate: rate("throttle-rate", "answered 429 Too Many Requests with Retry-After"),
     unavailableRate: rate("unavailable-rate", "answered 503 Service Unavailable with Retry-After"),
     retryAfter: positiveInteger("retry-after", "Seconds announced in Retry-After (default 1).", 3600),
+    throttleWindow,
     resetRate: rate("reset-rate", "whose connection is reset mid-body"),
     truncateRate: rate("truncate-rate", "whose body is cut short of its Content-Length"),
     stallRate: rate("stall-rate", "that get headers and then nothing"),

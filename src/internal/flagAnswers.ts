@@ -2,6 +2,7 @@
  * What the flag server answers to a request, whichever HTTP server sends it: routing, the fault
  * draw, the delay, the log line. With no faults and no log, each answer is built once and reused.
  */
+import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -21,11 +22,14 @@ export interface Answer {
   readonly transfer: Transfer
 }
 
-/** Counts the requests being answered, and the most at once. */
+/** Counts the requests being answered, the most at once, every request, and those throttled. */
 export class InFlight {
   current = 0
   max = 0
+  requests = 0
+  throttled = 0
   enter(): void {
+    this.requests++
     if (++this.current > this.max) this.max = this.current
   }
   leave(): void {
@@ -38,6 +42,8 @@ export interface Responder {
   readonly codes: ReadonlyArray<string>
   readonly extension: string
   readonly inFlight: InFlight
+  /** Whether a request for `url` counts in `inFlight` (a look at `/stats` does not). */
+  readonly counted: (url: string) => boolean
   /** The answer to `method url` (the raw request target, query included), after any delay. */
   readonly respond: (method: string, url: string) => Effect.Effect<Answer>
 }
@@ -56,6 +62,15 @@ const text = (status: number, message: string, headers: Record<string, string> =
 }
 const notFound = text(404, "404 Not Found\n")
 const notAllowed = text(405, "405 Method Not Allowed\n", { allow: "GET, HEAD" })
+const json = (value: unknown): Answer => {
+  const body = new TextEncoder().encode(JSON.stringify(value))
+  return {
+    status: 200,
+    headers: { "content-type": "application/json", "content-length": String(body.length) },
+    body,
+    transfer: whole
+  }
+}
 const notFoundEffect = Effect.succeed(notFound)
 const notAllowedEffect = Effect.succeed(notAllowed)
 
@@ -115,8 +130,25 @@ export const make = (
 
   // the log line is written when the request's fate is drawn, before its delay, as slow_server.py does: a
   // client that gives up waiting still finds its request in the log
+  const inFlight = new InFlight()
+  // the throttle window opens with the first request the server gets
+  const window =
+    options.throttleWindow === undefined
+      ? undefined
+      : Duration.toMillis(Duration.decode(options.throttleWindow))
+  let windowFrom: number | undefined
+  const throttledNow = Effect.map(Clock.currentTimeMillis, (now) => {
+    if (window === undefined) return false
+    windowFrom ??= now
+    return now < windowFrom + window
+  })
+
   const faultyAnswer = (method: string, cc: string, name: string) =>
     Effect.gen(function* () {
+      if (yield* throttledNow) {
+        inFlight.throttled++
+        return statusAnswer(429, Option.some(options.retryAfter ?? 1))
+      }
       const decision = yield* decideOne
       const fault = decision.fault
       const answer =
@@ -138,11 +170,23 @@ export const make = (
   return {
     codes: store.codes,
     extension: store.extension,
-    inFlight: new InFlight(),
+    inFlight,
+    counted: (url) => url !== "/stats",
     respond: (method, url) => {
       const queryAt = url.indexOf("?")
       const path = queryAt === -1 ? url : url.slice(0, queryAt)
       const readOnly = method === "GET" || method === "HEAD"
+      // what the server has seen, for tests and curious users: `curl localhost:8000/stats`
+      if (path === "/stats") {
+        return Effect.sync(() =>
+          json({
+            inFlight: inFlight.current,
+            maxInFlight: inFlight.max,
+            requests: inFlight.requests,
+            throttled: inFlight.throttled
+          })
+        )
+      }
       if (path === "/flags" || path === "/flags/") return readOnly ? listing : notAllowedEffect
       const match = flagPath.exec(path)
       const cc = match?.[1]

@@ -58,9 +58,13 @@ const toResponse = (head: boolean, answer: Answer): HttpServerResponse.HttpServe
 export const httpApp = (responder: Responder): HttpApp.Default =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const inFlight = responder.inFlight
+    const answer = Effect.map(responder.respond(request.method, request.url), (answer) =>
+      toResponse(request.method === "HEAD", answer)
+    )
+    if (!responder.counted(request.url)) return answer
     inFlight.enter()
-    return responder.respond(request.method, request.url).pipe(
-      Effect.map((answer) => toResponse(request.method === "HEAD", answer)),
-      Effect.ensuring(Effect.sync(() => inFlight.leave()))
+    return Effect.ensuring(
+      answer,
+      Effect.sync(() => inFlight.leave())
     )
   })

@@ -67,15 +67,15 @@ export const listener = (
   const closeEach = options.closeEachConnection
   return (request: Http.IncomingMessage, response: Http.ServerResponse): void => {
     const method = request.method ?? "GET"
+    const url = request.url ?? "/"
     if (closeEach) response.shouldKeepAlive = false
-    inFlight.enter()
+    const counted = responder.counted(url)
+    if (counted) inFlight.enter()
     const fiber = runFork(
-      Effect.flatMap(responder.respond(method, request.url ?? "/"), (answer) =>
-        send(method === "HEAD", response, answer)
-      )
+      Effect.flatMap(responder.respond(method, url), (answer) => send(method === "HEAD", response, answer))
     )
     const done = (exit: Exit.Exit<void>) => {
-      inFlight.leave()
+      if (counted) inFlight.leave()
       // a defect in an answer: the client sees the connection end, the server goes on
       if (Exit.isFailure(exit) && !response.writableEnded) response.destroy()
     }

@@ -27,6 +27,16 @@ export const make = (
   const state: MemoryFiles = { files: new Map(), directories: new Set(["/"]) }
   let written = 0
   const fs = FileSystem.makeNoop({
+    access: (path) =>
+      state.files.has(path) || state.directories.has(path.replace(/\/+$/, "") || "/")
+        ? Effect.void
+        : Effect.fail(notFound("access", path)),
+    exists: (path) =>
+      Effect.sync(() => state.files.has(path) || state.directories.has(path.replace(/\/+$/, "") || "/")),
+    readFile: (path) => {
+      const data = state.files.get(path)
+      return data === undefined ? Effect.fail(notFound("readFile", path)) : Effect.succeed(data)
+    },
     // as Node's mkdir: without `recursive`, an existing entry or a missing parent is an error
     makeDirectory: (path, options) =>
       Effect.suspend(() => {

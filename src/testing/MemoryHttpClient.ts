@@ -43,11 +43,20 @@ export interface FakeAnswer {
   readonly stall?: boolean
 }
 
+/** Requests to one host (`http://host:port`) the fake has seen. */
+export interface HostStats {
+  inFlight: number
+  maxInFlight: number
+  requests: number
+}
+
 /** What the fake has seen. */
 export interface MemoryHttpStats {
   /** Requests between being sent and the end of their answer's body. */
   inFlight: number
   maxInFlight: number
+  /** The same, per host (scheme, host and port). */
+  readonly hosts: Map<string, HostStats>
   /** Every URL requested, in order. */
   readonly requests: Array<string>
   /** Every request with the Effect-clock time it started at. */
@@ -129,7 +138,7 @@ class ReportingResponse extends MemoryResponse {
 
 /** An in-memory client answering `answer(url, attempt)`, where `attempt` counts earlier requests for the same URL. */
 export const make = (answer: (url: URL, attempt: number) => FakeAnswer, options: MemoryHttpOptions = {}) => {
-  const stats: MemoryHttpStats = { inFlight: 0, maxInFlight: 0, requests: [], started: [] }
+  const stats: MemoryHttpStats = { inFlight: 0, maxInFlight: 0, hosts: new Map(), requests: [], started: [] }
   const reports = options.reportsPhases ?? true
   const client = HttpClient.make((request, url) =>
     Effect.gen(function* () {
@@ -138,11 +147,24 @@ export const make = (answer: (url: URL, attempt: number) => FakeAnswer, options:
       stats.requests.push(url.href)
       stats.started.push({ url: url.href, at: yield* Clock.currentTimeMillis })
       const reply = answer(url, attempt)
+      const origin = `${url.protocol}//${url.hostname}:${url.port === "" ? (url.protocol === "https:" ? "443" : "80") : url.port}`
+      let host = stats.hosts.get(origin)
+      if (host === undefined) {
+        host = { inFlight: 0, maxInFlight: 0, requests: 0 }
+        stats.hosts.set(origin, host)
+      }
+      const counts = host
+      counts.requests++
+      counts.inFlight++
+      counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight)
       stats.inFlight++
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
       let ended = false
       const end = Effect.sync(() => {
-        if (!ended) stats.inFlight--
+        if (!ended) {
+          stats.inFlight--
+          counts.inFlight--
+        }
         ended = true
       })
       tracker?.enter("connect")

@@ -22,18 +22,21 @@ export const runCli = (
     readonly env?: NodeJS.ProcessEnv
     readonly signalAfterMs?: number
     readonly signal?: NodeJS.Signals
+    /** Written to the bin's standard input (which is otherwise closed). */
+    readonly stdin?: string
   } = {}
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"]
     })
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin)
     let stdout = ""
     let stderr = ""
-    child.stdout.on("data", (chunk) => (stdout += chunk))
-    child.stderr.on("data", (chunk) => (stderr += chunk))
+    child.stdout?.on("data", (chunk) => (stdout += chunk))
+    child.stderr?.on("data", (chunk) => (stderr += chunk))
     child.on("error", reject)
     if (options.signalAfterMs !== undefined) {
       setTimeout(() => child.kill(options.signal ?? "SIGINT"), options.signalAfterMs)
@@ -43,7 +46,7 @@ export const runCli = (
 
 /** The counts of the book's final report. */
 export const reportCounts = (stdout: string) => ({
-  ok: Number(/(\d+) flags? downloaded/.exec(stdout)?.[1] ?? 0),
+  ok: Number(/(\d+) (?:flags?|files?) downloaded/.exec(stdout)?.[1] ?? 0),
   notFound: Number(/(\d+) not found\./.exec(stdout)?.[1] ?? 0),
   errors: Number(/(\d+) errors?\./.exec(stdout)?.[1] ?? 0)
 })

@@ -1,0 +1,91 @@
+/** Lists of URLs as aria2 and wget read them, every bad line refused with its number, and the names files get. */
+import { assert, describe, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as UrlList from "../src/UrlList.js"
+
+const parse = (text: string | Uint8Array) =>
+  UrlList.parse(typeof text === "string" ? new TextEncoder().encode(text) : text)
+
+describe("UrlList.parse", () => {
+  it("a URL a line, out=NAME after it, blank lines and comments ignored, CRLF too", () => {
+    const list = parse(
+      "# flags\r\nhttp://a.test/br.png\r\n\r\n  https://b.test/x/jp.png   out=japan.png\n\t# indented comment\nhttp://a.test/"
+    )
+    assert.deepStrictEqual(
+      list,
+      Either.right([
+        { url: "http://a.test/br.png" },
+        { url: "https://b.test/x/jp.png", out: "japan.png" },
+        { url: "http://a.test/" }
+      ])
+    )
+  })
+
+  it("refuses every bad line, each with its number, so nothing is fetched", () => {
+    const long = `http://a.test/${"x".repeat(9000)}`
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(
+        "http://ok.test/a\nexample.com/no-scheme\nfile:///etc/passwd\nhttp://a.test/has space\n"
+      ),
+      ...new TextEncoder().encode(`${long}\n`),
+      0x68,
+      0x74,
+      0x74,
+      0x70,
+      0x3a,
+      0x2f,
+      0x2f,
+      0xff,
+      0xfe,
+      0x0a,
+      ...new TextEncoder().encode("http://a.test/a out=../escape\nhttp://a.test/b out=x out=y\nhttp://[::1\n")
+    ])
+    const list = parse(bytes)
+    assert.isTrue(Either.isLeft(list))
+    if (Either.isLeft(list)) {
+      assert.deepStrictEqual(
+        list.left.map((bad) => bad.line),
+        [2, 3, 4, 5, 6, 7, 8, 9]
+      )
+      const said = list.left.map((bad) => bad.message)
+      assert.include(said[0], "line 2: not a URL (it needs http:// or https://)")
+      assert.include(said[1], "only http and https URLs")
+      assert.include(said[2], "cannot contain spaces")
+      assert.include(said[3], "longer than 8192 bytes")
+      assert.include(said[4], "not UTF-8")
+      assert.include(said[5], "out=../escape is not a plain file name")
+      assert.include(said[6], "out= given twice")
+      assert.include(said[7], "not a URL")
+    }
+  })
+
+  it("an empty list is a list of nothing", () => {
+    assert.deepStrictEqual(parse(""), Either.right([]))
+    assert.deepStrictEqual(parse("\n# nothing\n"), Either.right([]))
+  })
+})
+
+describe("UrlList names", () => {
+  it("the last path segment, decoded and made safe; index.html for none; query ignored", () => {
+    assert.strictEqual(UrlList.nameFromUrl("http://a.test/docs/report.pdf?v=2"), "report.pdf")
+    assert.strictEqual(UrlList.nameFromUrl("http://a.test/"), "index.html")
+    assert.strictEqual(UrlList.nameFromUrl("http://a.test/a%20b%C3%A9.txt"), "a_bé.txt")
+    assert.strictEqual(UrlList.nameFromUrl("http://a.test/%2e%2e%2f%2e%2e%2fetc%2fpasswd"), "etc_passwd")
+    assert.strictEqual(UrlList.nameFromUrl("http://a.test/.env"), "env")
+    assert.strictEqual(UrlList.nameFromUrl("http://a.test/bad%zz"), "bad%zz")
+    const long = UrlList.nameFromUrl(`http://a.test/${"n".repeat(300)}.tar.gz`)
+    assert.isAtMost(long.length, 120)
+    assert.isTrue(long.endsWith(".gz"), long)
+  })
+
+  it("unique within a list, in its order (the same names on every run), case-insensitively", () => {
+    const name = UrlList.namer()
+    assert.deepStrictEqual(
+      ["http://a/x/index.html", "http://b/index.html", "http://c/INDEX.html", "http://d/y"].map((url) =>
+        name({ url })
+      ),
+      ["index.html", "index-1.html", "INDEX-2.html", "y"]
+    )
+    assert.strictEqual(name({ url: "http://e/z", out: "y" }), "y-1")
+  })
+})
