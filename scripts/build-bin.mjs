@@ -44,9 +44,33 @@ const bundle = readFileSync("dist/flags.cjs", "utf8").replace(/^#!.*\n/, "")
 writeFileSync("dist/flags.cjs", bundle)
 const hash = createHash("sha256").update(bundle).digest("hex").slice(0, 16)
 const loader = readFileSync(join(import.meta.dirname, "bin-loader.js"), "utf8")
-writeFileSync("dist/bin.js", loader.replace("__BUNDLE_HASH__", hash))
+writeFileSync("dist/bin.js", loader.replaceAll("__BUNDLE_HASH__", hash))
 chmodSync("dist/bin.js", 0o755)
 rmSync("dist/.cache", { recursive: true, force: true })
+
+// help and the version, rendered once here: `flags --help` then costs a Node start and a file read,
+// not the bundle's evaluation and @effect/cli's layout (measured: the bundle's `--help` took 2.5× a bare
+// `node -e 0`). Recorded styled; the loader strips the styles where the bin would.
+const subcommands = ["download", "fetch", "serve", "spin", "primes"]
+const asked = [
+  ["--help"],
+  ["-h"],
+  ["--version"],
+  ...subcommands.flatMap((name) => [
+    [name, "--help"],
+    [name, "-h"]
+  ])
+]
+const help = Object.fromEntries(
+  asked.map((args) => [
+    args.join(" "),
+    execFileSync(process.execPath, ["dist/bin.js", ...args], {
+      env: { ...process.env, FLAGS_HELP_CAPTURE: "1", FLAGS_HELP_CACHE: "off" },
+      encoding: "utf8"
+    })
+  ])
+)
+writeFileSync("dist/help.json", `${JSON.stringify({ bundle: hash, help })}\n`)
 
 const dest = mkdtempSync(join(tmpdir(), "effect-flags-training-"))
 try {

@@ -79,7 +79,9 @@ const exitCodeOf = <R>(program: Effect.Effect<void, ValidationError.ValidationEr
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g")
 const plain = (args: ReadonlyArray<unknown>) =>
   args.map((a) => (typeof a === "string" ? a.replace(ansi, "") : a))
-const colorless = (stream: NodeJS.WriteStream) => !stream.isTTY || (process.env.NO_COLOR ?? "") !== ""
+// FLAGS_HELP_CAPTURE: the build records the styled help, which the loader prints without the bundle
+const colorless = (stream: NodeJS.WriteStream) =>
+  process.env.FLAGS_HELP_CAPTURE === undefined && (!stream.isTTY || (process.env.NO_COLOR ?? "") !== "")
 const withPlainText = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   Console.consoleWith((console) =>
     Console.withConsole(program, {

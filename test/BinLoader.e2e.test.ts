@@ -43,3 +43,30 @@ describe("the bin's code cache", () => {
     assert.deepStrictEqual(cacheFiles(dir), [cache])
   })
 })
+
+describe("the bin's recorded help", () => {
+  const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) =>
+    execFileSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, ...env } })
+  const recorded = JSON.parse(readFileSync(join(bin, "..", "help.json"), "utf8")) as {
+    readonly help: Record<string, string>
+  }
+
+  it("a recorded answer is, byte for byte, what the bundle itself prints", () => {
+    const asked = Object.keys(recorded.help)
+    assert.includeMembers(asked, ["--help", "-h", "--version", "download --help", "fetch --help", "serve -h"])
+    // the root's, a subcommand's and the version (each a bundle start: the rest are recorded the same way)
+    for (const args of ["--help", "fetch --help", "--version"]) {
+      const split = args.split(" ")
+      assert.strictEqual(run(split), run(split, { FLAGS_HELP_CACHE: "off" }), args)
+    }
+  })
+
+  it("a recording of another bundle is not used", () => {
+    const dir = copyOfBin()
+    writeFileSync(
+      join(dir, "help.json"),
+      JSON.stringify({ bundle: "0000000000000000", help: { "--version": "stale\n" } })
+    )
+    assert.include(version(dir), expected)
+  })
+})
