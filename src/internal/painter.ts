@@ -1,5 +1,4 @@
 /** What every output mode shares: a frame of input, what it paints, and a task's view at an instant. */
-import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import * as RateEstimator from "../RateEstimator.js"
 import type { TaskView } from "../TaskLine.js"
@@ -65,9 +64,9 @@ export const estimators = () => {
 }
 
 const waitingOf = (task: Snapshot, now: number) =>
-  HashMap.size(task.inFlight) === 0
+  task.inFlight.size === 0
     ? []
-    : [...HashMap.toEntries(task.inFlight)]
+    : [...task.inFlight.entries()]
         .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
         .map(([key, startedAt]) => ({ key, waitedMs: now - startedAt }))
 

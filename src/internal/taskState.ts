@@ -6,7 +6,6 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as HashMap from "effect/HashMap"
 import * as MutableRef from "effect/MutableRef"
 import * as Option from "effect/Option"
 import type { Task, TaskOptions } from "../Task.js"
@@ -33,11 +32,17 @@ export interface TaskState {
   readonly label: MutableRef.MutableRef<string>
   readonly done: MutableRef.MutableRef<number>
   readonly total: MutableRef.MutableRef<number | undefined>
-  /** Items in flight by key, with the Clock time each started. */
-  readonly inFlight: MutableRef.MutableRef<HashMap.HashMap<string, number>>
+  /**
+   * Items in flight by key, with the Clock time each started: a plain mutable `Map`, as a download's
+   * start and end cost only a set and a delete (a persistent `HashMap` cost ~4 % of a 676-code run,
+   * measured); a snapshot copies it, at most 10 times a second.
+   */
+  readonly inFlight: Map<string, number>
   readonly end: MutableRef.MutableRef<Option.Option<End>>
   readonly handle: Task
 }
+
+const emptyInFlight: ReadonlyMap<string, number> = new Map()
 
 /** One sampling of a task's state. */
 export interface Snapshot {
@@ -45,7 +50,7 @@ export interface Snapshot {
   readonly label: string
   readonly done: number
   readonly total: number | undefined
-  readonly inFlight: HashMap.HashMap<string, number>
+  readonly inFlight: ReadonlyMap<string, number>
   readonly end: Option.Option<End>
 }
 
@@ -84,7 +89,7 @@ export const make = (
   const labelRef = MutableRef.make(label)
   const done = MutableRef.make(0)
   const total = MutableRef.make(options.total)
-  const inFlight = MutableRef.make(HashMap.empty<string, number>())
+  const inFlight = new Map<string, number>()
   const end = MutableRef.make(Option.none<End>())
   const advanceBy = (n: number) => Effect.sync(() => void MutableRef.update(done, (count) => count + n))
   const handle: Task = {
@@ -95,12 +100,14 @@ export const make = (
     setTotal: (count) => Effect.sync(() => void MutableRef.set(total, count)),
     setLabel: (text) => Effect.sync(() => void MutableRef.set(labelRef, text)),
     itemStarted: (key) =>
-      Effect.flatMap(Clock.currentTimeMillis, (at) =>
-        Effect.sync(() => void MutableRef.update(inFlight, HashMap.set(key, at)))
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          inFlight.set(key, clock.unsafeCurrentTimeMillis())
+        })
       ),
     itemEnded: (key) =>
       Effect.sync(() => {
-        MutableRef.update(inFlight, HashMap.remove(key))
+        inFlight.delete(key)
         MutableRef.update(done, (count) => count + 1)
       }),
     end: (exit) =>
@@ -134,6 +141,6 @@ export const snapshot = (state: TaskState): Snapshot => ({
   label: MutableRef.get(state.label),
   done: MutableRef.get(state.done),
   total: MutableRef.get(state.total),
-  inFlight: MutableRef.get(state.inFlight),
+  inFlight: state.inFlight.size === 0 ? emptyInFlight : new Map(state.inFlight),
   end: MutableRef.get(state.end)
 })

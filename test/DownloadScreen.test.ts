@@ -1,0 +1,175 @@
+/**
+ * `flags download` on a terminal, as a person sees it: the book's `-v` lines above the live bar and its
+ * in-flight line (on the screen model, under TestClock), a terminal that stops reading that never slows
+ * the downloads, and the real bin in tmux, window narrowed mid-run, ending on the screen the model predicts.
+ */
+import { spawnSync } from "node:child_process"
+import * as Path from "@effect/platform/Path"
+import * as Terminal from "@effect/platform/Terminal"
+import { assert, describe, it } from "@effect/vitest"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
+import * as TestContext from "effect/TestContext"
+import { run } from "../src/Cli.js"
+import { ProgressTerminal } from "../src/Progress.js"
+import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
+import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
+import * as ScreenTerminal from "../src/testing/ScreenTerminal.js"
+import { bin, tempDir } from "./support/cli.js"
+import { withEnvironment } from "./support/environment.js"
+import { colorless } from "./support/renderer.js"
+import { startFlagsServe } from "./support/servers.js"
+
+const codes = ["BR", "CN", "DE", "FR", "IN", "JP"]
+// each code's answer takes half a second longer than the one before, off the renderer's 100 ms beat:
+// BR 0.53 s, CN 1.03 s, … JP 3.03 s
+const site = () =>
+  MemoryHttpClient.make((url) => {
+    const cc = /\/([a-z]{2})\/[a-z]{2}\.png$/.exec(url.pathname)?.[1]?.toUpperCase() ?? ""
+    const at = codes.indexOf(cc)
+    return at === -1
+      ? { status: 404 }
+      : { status: 200, body: `flag-${cc}`, delay: `${(at + 1) * 500 + 30} millis` }
+  })
+
+/** `flags download ARGS` in-process, stdout and stderr on `screen`, the fakes for the network and disk. */
+const download = (
+  args: ReadonlyArray<string>,
+  stdout: ScreenTerminal.ScreenTerminal,
+  stderr: ScreenTerminal.ScreenTerminal,
+  http = site()
+) =>
+  run([
+    "node",
+    "flags",
+    "download",
+    "-s",
+    "http://flags.test/flags",
+    "--ext",
+    "png",
+    "-d",
+    "/dest",
+    ...args
+  ]).pipe(
+    Effect.provideService(Terminal.Terminal, stdout.terminal),
+    Effect.provideService(ProgressTerminal, stderr.terminal),
+    Effect.provide(Layer.mergeAll(http.layer, MemoryFileSystem.make().layer, Path.layer)),
+    withEnvironment(colorless)
+  )
+
+describe("flags download on a screen (TestClock)", () => {
+  it.effect(
+    "-v: the book's lines scroll above the live bar, and the line under it says who is still waiting",
+    () =>
+      Effect.gen(function* () {
+        const screen = yield* ScreenTerminal.make({ columns: 72, rows: 16 })
+        const fiber = yield* Effect.fork(download(["-v", "-m", "6", ...codes], screen, screen))
+        yield* TestClock.adjust("1150 millis")
+        const lines = screen.screen.lines().filter((line) => line !== "")
+        assert.deepStrictEqual(lines.slice(0, 5), [
+          "CUSTOM site: http://flags.test/flags",
+          "Searching for 6 flags: BR, CN, DE, FR, IN, JP",
+          "6 concurrent connections will be used.",
+          "BR OK",
+          "CN OK"
+        ])
+        assert.match(lines[5] ?? "", /^[|/\\-] {2}33%\|/, "the bar, below the lines")
+        assert.strictEqual(lines[6], "  waiting: DE 1.1s, FR 1.1s, IN 1.1s, JP 1.1s")
+        yield* TestClock.adjust("4 seconds")
+        yield* Fiber.join(fiber)
+        const end = screen.screen.lines().filter((line) => line !== "")
+        assert.deepStrictEqual(end.slice(3, 9), ["BR OK", "CN OK", "DE OK", "FR OK", "IN OK", "JP OK"])
+        assert.match(end[9] ?? "", /^✔ 100%\|█+\| 6\/6 \[00:03, /)
+        assert.deepStrictEqual(end.slice(10), [
+          "--------------------",
+          "  6 flags downloaded.",
+          "Elapsed time: 3.03s"
+        ])
+      })
+  )
+
+  it.effect(
+    "a terminal that stops reading never slows the downloads: the same elapsed time as a fast one",
+    () =>
+      Effect.gen(function* () {
+        const elapsedWith = (writeDelay: Duration.DurationInput | undefined) =>
+          Effect.gen(function* () {
+            const stdout = yield* ScreenTerminal.make({ isTTY: false })
+            const stderr = yield* ScreenTerminal.make(writeDelay === undefined ? {} : { writeDelay })
+            const fiber = yield* Effect.fork(download(["-m", "2", ...codes], stdout, stderr))
+            yield* TestClock.adjust("10 minutes")
+            yield* Fiber.join(fiber)
+            return /Elapsed time: ([\d.]+)s/.exec(yield* stdout.output)?.[1]
+          })
+        const fast = yield* elapsedWith(undefined)
+        // every write to the bar's terminal takes 5 s: the bar falls behind, the downloads do not
+        const slow = yield* elapsedWith("5 seconds")
+        assert.strictEqual(fast, "6.09")
+        assert.strictEqual(slow, fast)
+      })
+  )
+})
+
+const haveTmux = spawnSync("tmux", ["-V"]).status === 0
+if (!haveTmux) console.warn("DownloadScreen: tmux is not installed; the pseudo-terminal test is skipped")
+
+describe("flags download in tmux", () => {
+  it.skipIf(!haveTmux)(
+    "narrowed mid-run, the screen at the end is the one the screen model predicts",
+    async () => {
+      const size = { columns: 70, rows: 14, narrowed: 40 }
+      const server = await startFlagsServe(["--quiet", "--delay", "0.4s"])
+      const socket = `effect-flags-download-${process.pid}-${Date.now()}`
+      const tmux = (...command: ReadonlyArray<string>) =>
+        spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...command], { encoding: "utf8" })
+      const capture = () => tmux("capture-pane", "-p", "-t", "dl").stdout.split("\n").slice(0, size.rows)
+      const dest = tempDir()
+      // one at a time, so the -v lines come in the codes' order in both runs
+      const args = ["download", "-v", "-m", "1", ...codes]
+      const command = `env -u CI NO_COLOR=1 LANG=C.UTF-8 ${process.execPath} ${bin} ${args.join(" ")} -s ${server.baseUrl} --ext png -d ${dest}; sleep 60`
+      tmux("new-session", "-d", "-s", "dl", "-x", `${size.columns}`, "-y", `${size.rows}`, command)
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+      try {
+        for (let i = 0; i < 500 && !capture().some((line) => /waiting: /.test(line)); i++) await sleep(10)
+        tmux("resize-window", "-t", "dl", "-x", `${size.narrowed}`, "-y", `${size.rows}`)
+        for (let i = 0; i < 500 && !capture().some((line) => line.startsWith("Elapsed time")); i++)
+          await sleep(20)
+        const seen = capture().map((line) => line.trimEnd())
+        // the model's prediction: the same run in-process on a screen of the same size, narrowed likewise
+        const expected = await Effect.runPromise(
+          Effect.gen(function* () {
+            const screen = yield* ScreenTerminal.make({ columns: size.columns, rows: size.rows })
+            const http = MemoryHttpClient.flagSite(codes, { delay: "400 millis" })
+            const fiber = yield* Effect.fork(download(args.slice(1), screen, screen, http))
+            yield* TestClock.adjust("100 millis")
+            yield* screen.resize(size.narrowed, size.rows)
+            yield* TestClock.adjust("1 minute")
+            yield* Fiber.join(fiber)
+            return screen.screen.lines()
+          }).pipe(Effect.provide(TestContext.TestContext))
+        )
+        // what differs between the two runs: the server's URL, times and rates
+        const same = (line: string) =>
+          line
+            .replace(/^CUSTOM site: .*$/, "CUSTOM site: URL")
+            .replace(/\d+\.\d+s/g, "Ts")
+            .replace(/\[[^\]]*\]?$/g, "[…]")
+        assert.deepStrictEqual(
+          seen.map(same),
+          [...expected].map((line) => same(line.trimEnd())),
+          seen.join("\n")
+        )
+        assert.isTrue(
+          seen.every((line) => line.length <= size.narrowed),
+          "nothing wider than the window"
+        )
+      } finally {
+        tmux("kill-server")
+        await server.stop()
+      }
+    }
+  )
+})
