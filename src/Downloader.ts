@@ -14,6 +14,7 @@ import { BadMetadata, withoutStack } from "./DownloadErrors.js"
 import * as FlagClient from "./FlagClient.js"
 import { fileNameFor, type OnExists } from "./FlagFiles.js"
 import * as Engine from "./internal/engine.js"
+import * as Job from "./internal/job.js"
 import type { Outcome, Summary } from "./Outcome.js"
 
 /** Where to download from and to. */
@@ -54,7 +55,7 @@ const countryOf = (config: DownloadConfig, cc: string) => {
 /** A flag as a job of the engine: its image's URL, and its file's name (by country with `names`). */
 const jobFor =
   (config: DownloadConfig) =>
-  (cc: string): Engine.Job<HttpClient.HttpClient> => {
+  (cc: string): Job.Job<HttpClient.HttpClient> => {
     const code = cc.toUpperCase()
     return {
       id: code,
@@ -67,7 +68,7 @@ const jobFor =
     }
   }
 
-const engineConfig = (config: DownloadConfig): Engine.EngineConfig => ({
+const engineConfig = (config: DownloadConfig): Job.EngineConfig => ({
   ...config,
   onExists: config.onExists ?? "overwrite"
 })
@@ -76,7 +77,7 @@ type Deps = HttpClient.HttpClient | FileSystem.FileSystem | Path.Path
 
 /** Downloads one flag and saves it; never fails: a failure is an outcome with its error. */
 export const downloadOne = (cc: string, config: DownloadConfig): Effect.Effect<Outcome, never, Deps> =>
-  Engine.runJob(jobFor(config)(cc), engineConfig(config))
+  Job.runJob(jobFor(config)(cc), engineConfig(config))
 
 /** Options of `downloadMany`. */
 export interface DownloadManyOptions {
@@ -107,7 +108,7 @@ export const downloadStream = (
   options: { readonly concurrency: number }
 ): Stream.Stream<Outcome, never, Deps> => {
   const job = jobFor(config)
-  const jobs: Iterable<Engine.Job<HttpClient.HttpClient>> = {
+  const jobs: Iterable<Job.Job<HttpClient.HttpClient>> = {
     *[Symbol.iterator]() {
       for (const cc of codes) yield job(cc)
     }

@@ -1,32 +1,15 @@
 /** One HTTP GET for a flag, its metadata or any file: the bytes, or a typed error saying why not. */
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Schedule from "effect/Schedule"
-import {
-  BodyTooLarge,
-  FlagNotFound,
-  HttpStatusError,
-  type RequestError,
-  RequestTimeout,
-  TransportError,
-  UnexpectedContentType,
-  withoutStack
-} from "./DownloadErrors.js"
+import { type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
+import { redirecting, request } from "./internal/answer.js"
 import { currentHostPolicy, currentRequestSlots } from "./internal/batchContext.js"
-import { type Oversized, readCapped } from "./internal/cappedBody.js"
-import { acceptsContentType, type Expected } from "./internal/contentTypes.js"
+import type { Expected } from "./internal/contentTypes.js"
 import { withDeadlines } from "./internal/deadlines.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
-import { reasonOf } from "./internal/statusReasons.js"
-import { describeTransport } from "./internal/transportReason.js"
-import * as Redirects from "./Redirects.js"
-import { currentPhaseTracker, type PhaseTracker } from "./RequestPhases.js"
 
 /** How requests are made. */
 export interface RequestOptions {
@@ -48,104 +31,6 @@ export const defaultRequestOptions: RequestOptions = {
   timeout: Duration.millis(3100),
   retries: 0,
   maxBytes: 10 * 1024 * 1024
-}
-
-/** Error and redirect answers are read (within a small cap) so their connection is free for the next request. */
-const errorBodyCap = 64 * 1024
-
-type ClientFailure = HttpClientError.HttpClientError | Redirects.RedirectRefused | Redirects.TooManyRedirects
-
-const transport = (url: string, error: ClientFailure) =>
-  withoutStack(() => {
-    const reason =
-      error._tag === "RequestError" || error._tag === "ResponseError"
-        ? describeTransport(error)
-        : error.message
-    return new TransportError({ url, reason, cause: error })
-  })
-
-const tooLarge = (url: string, maxBytes: number) =>
-  withoutStack(() => new BodyTooLarge({ url, limit: maxBytes }))
-
-/** Retry-After in seconds or as an HTTP date, measured against Effect's clock. */
-const retryAfterOf = (header: string | undefined) => {
-  if (header === undefined) return Effect.succeed(undefined)
-  if (/^\d+$/.test(header.trim())) return Effect.succeed(Duration.seconds(Number(header)))
-  const at = Date.parse(header)
-  if (Number.isNaN(at)) return Effect.succeed(undefined)
-  return Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(Math.max(0, at - now)))
-}
-
-/** What a non-200 answer means: 404 is a flag not found; any other status an error, with its `Retry-After`. */
-const statusFailure = (
-  url: string,
-  status: number,
-  retryAfter: string | undefined
-): Effect.Effect<never, FlagNotFound | HttpStatusError> =>
-  status === 404
-    ? Effect.fail(withoutStack(() => new FlagNotFound({ url })))
-    : Effect.flatMap(retryAfterOf(retryAfter), (after) =>
-        Effect.fail(
-          withoutStack(
-            () => new HttpStatusError({ url, status, reason: reasonOf(status), retryAfter: after })
-          )
-        )
-      )
-
-const bodyOf = (
-  url: string,
-  response: HttpClientResponse.HttpClientResponse,
-  maxBytes: number,
-  tracker: PhaseTracker | undefined
-): Effect.Effect<Uint8Array, RequestError> =>
-  Effect.mapError(
-    readCapped(response, maxBytes, tracker),
-    (error: HttpClientError.ResponseError | Oversized) =>
-      error._tag === "Oversized" ? tooLarge(url, maxBytes) : transport(url, error)
-  )
-
-/** One request and what its answer means (the hot path: no generator). */
-const request = (
-  client: HttpClient.HttpClient.With<ClientFailure>,
-  url: string,
-  options: RequestOptions,
-  expected: Expected
-): Effect.Effect<Uint8Array, RequestError> =>
-  Effect.flatMap(FiberRef.get(currentPhaseTracker), (tracker) =>
-    Effect.flatMap(
-      Effect.mapError(client.get(url), (error) => transport(url, error)),
-      (response): Effect.Effect<Uint8Array, RequestError> => {
-        // each read of `headers` converts the platform's headers anew: read them once
-        const headers = response.headers
-        const status = response.status
-        if (status === 200) {
-          const contentType = headers["content-type"]
-          if (acceptsContentType(expected, contentType))
-            return bodyOf(url, response, options.maxBytes, tracker)
-          return Effect.zipRight(
-            Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)),
-            Effect.fail(
-              withoutStack(() => new UnexpectedContentType({ url, contentType: contentType ?? "" }))
-            )
-          )
-        }
-        return Effect.zipRight(
-          Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)),
-          statusFailure(url, status, headers["retry-after"])
-        )
-      }
-    )
-  )
-
-// one redirect-following client per client the app provides, built once
-const following = new WeakMap<HttpClient.HttpClient, HttpClient.HttpClient.With<ClientFailure>>()
-const redirecting = (client: HttpClient.HttpClient) => {
-  let wrapped = following.get(client)
-  if (wrapped === undefined) {
-    wrapped = Redirects.follow()(client)
-    following.set(client, wrapped)
-  }
-  return wrapped
 }
 
 const attempt = (url: string, options: RequestOptions, expected: Expected) =>
@@ -183,7 +68,7 @@ const watchedAttempt = (url: string, options: RequestOptions, expected: Expected
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     withDeadlines((deadlines) =>
       deadlines.watch(
-        request(redirecting(client), url, options, expected),
+        request(redirecting(client), url, options.maxBytes, expected),
         Duration.toMillis(options.timeout),
         (phase) =>
           withoutStack(

@@ -42,6 +42,12 @@ export const safeFileName = (name: string): string => {
   return extension === "" ? stem.slice(0, 120) : `${stem.slice(0, 119 - extension.length)}.${extension}`
 }
 
+/** `name` with `-1`, `-2`, … before its extension: `index.html` → `index-1.html`. */
+export const numbered = (name: string, n: number): string => {
+  const dot = name.lastIndexOf(".")
+  return dot <= 0 ? `${name}-${n}` : `${name.slice(0, dot)}-${n}${name.slice(dot)}`
+}
+
 /** What to do when dest already has a file of the name: replace it, leave it (`SKIPPED`), or save under another name. */
 export type OnExists = "overwrite" | "skip" | "rename"
 

@@ -10,6 +10,7 @@ import type * as FlagClient from "./FlagClient.js"
 import type { OnExists } from "./FlagFiles.js"
 import type * as HostPolicy from "./HostPolicy.js"
 import * as Engine from "./internal/engine.js"
+import type * as Job from "./internal/job.js"
 import type { Outcome, Summary } from "./Outcome.js"
 import { namer, type UrlItem } from "./UrlList.js"
 
@@ -33,7 +34,7 @@ export interface UrlDownloadOptions {
   readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
 }
 
-const jobsOf = (items: Iterable<UrlItem>): Iterable<Engine.Job<never>> => ({
+const jobsOf = (items: Iterable<UrlItem>): Iterable<Job.Job<never>> => ({
   *[Symbol.iterator]() {
     // named in the list's order, so that every run names every file the same way
     const name = namer()
@@ -55,7 +56,7 @@ const settingsOf = (config: UrlDownloadConfig, options: UrlDownloadOptions) =>
     { ...options, policy: options.policy ?? {} }
   ] as const
 
-type Deps = Engine.Deps | HttpClient.HttpClient
+type Deps = Job.Deps | HttpClient.HttpClient
 
 /** Downloads every URL, the outcomes (in the list's order) counted; an outcome's `id` is its URL. */
 export const downloadUrls = (

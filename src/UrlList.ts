@@ -5,7 +5,7 @@
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import { safeFileName } from "./FlagFiles.js"
+import { numbered, safeFileName } from "./FlagFiles.js"
 
 /** One URL to download, and the name its file should get, if the list says. */
 export interface UrlItem {
@@ -116,10 +116,7 @@ export const namer = (): ((item: UrlItem) => string) => {
   return (item) => {
     const base = item.out ?? nameFromUrl(item.url)
     let name = base
-    for (let n = 1; taken.has(name.toLowerCase()); n++) {
-      const dot = base.lastIndexOf(".")
-      name = dot <= 0 ? `${base}-${n}` : `${base.slice(0, dot)}-${n}${base.slice(dot)}`
-    }
+    for (let n = 1; taken.has(name.toLowerCase()); n++) name = numbered(base, n)
     taken.add(name.toLowerCase())
     return name
   }

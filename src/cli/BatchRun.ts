@@ -10,7 +10,8 @@ import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { type DestinationError, prepareDestination } from "../FlagFiles.js"
+import * as FlagClient from "../FlagClient.js"
+import { type DestinationError, type OnExists, prepareDestination } from "../FlagFiles.js"
 import { type Outcome, type Summary, summarize } from "../Outcome.js"
 import type * as OutputMode from "../OutputMode.js"
 import * as Progress from "../Progress.js"
@@ -23,6 +24,34 @@ export class DownloadsFailed extends Data.TaggedError("DownloadsFailed")<{ reado
     return `${this.errors} download${this.errors === 1 ? "" : "s"} failed`
   }
 }
+
+/** What `flags download` and `flags fetch` are both asked (from `BatchOptions`). */
+export interface BatchRunOptions {
+  readonly maxReq: number
+  readonly dest: string
+  readonly onExists: OnExists
+  readonly verbose: boolean
+  /** Seconds for each phase of a request. */
+  readonly timeoutSeconds: number
+  /** Seconds for a whole download, if limited. */
+  readonly maxTimeSeconds: number | undefined
+  readonly retries: number
+  readonly json: boolean
+  /** How progress is shown on `ProgressTerminal`: `auto` lets the terminal and environment decide. */
+  readonly progress: OutputMode.Choice
+  /** OSC 9;4 taskbar progress while downloading. */
+  readonly taskbar: boolean
+}
+
+const millis = (seconds: number) => Duration.millis(Math.round(seconds * 1000))
+
+/** The request options the shared options ask for: the book's defaults, with the timeouts and retries given. */
+export const requestOptionsOf = (options: BatchRunOptions): FlagClient.RequestOptions => ({
+  ...FlagClient.defaultRequestOptions,
+  timeout: millis(options.timeoutSeconds),
+  maxTime: options.maxTimeSeconds === undefined ? undefined : millis(options.maxTimeSeconds),
+  retries: options.retries
+})
 
 /** How the run shows itself. */
 export interface BatchDisplay {

@@ -3,46 +3,29 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import type * as Terminal from "@effect/platform/Terminal"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as CountryCodes from "../CountryCodes.js"
 import { downloadMany } from "../Downloader.js"
-import * as FlagClient from "../FlagClient.js"
-import type { DestinationError, OnExists } from "../FlagFiles.js"
+import type { DestinationError } from "../FlagFiles.js"
 import * as FlagServer from "../FlagServer.js"
 import type { FlagStoreError } from "../FlagStore.js"
 import type { Summary } from "../Outcome.js"
-import type * as OutputMode from "../OutputMode.js"
 import * as Progress from "../Progress.js"
 import type { FaultOptions } from "../ServerFaults.js"
-import { type DownloadsFailed, runBatch } from "./BatchRun.js"
+import { type BatchRunOptions, type DownloadsFailed, requestOptionsOf, runBatch } from "./BatchRun.js"
 import { urlOfLabel } from "./BookServers.js"
 import { flagStyle, initialReport } from "./Report.js"
 
 /** Everything `flags download` was asked. */
-export interface DownloadRunOptions {
+export interface DownloadRunOptions extends BatchRunOptions {
   readonly args: ReadonlyArray<string>
   readonly all: boolean
   readonly every: boolean
   readonly limit: number | undefined
-  readonly maxReq: number
   readonly server: string
   readonly extension: string | undefined
-  readonly dest: string
-  readonly onExists: OnExists
-  readonly verbose: boolean
   readonly names: boolean
-  /** Seconds for each phase of a request. */
-  readonly timeoutSeconds: number
-  /** Seconds for a whole download, if limited. */
-  readonly maxTimeSeconds: number | undefined
-  readonly retries: number
-  readonly json: boolean
-  /** How progress is shown on `ProgressTerminal`: `auto` lets the terminal and environment decide. */
-  readonly progress: OutputMode.Choice
-  /** OSC 9;4 taskbar progress while downloading. */
-  readonly taskbar: boolean
   /** Faults of the EMBEDDED server. */
   readonly faults: FaultOptions & { readonly seed?: number | undefined }
 }
@@ -91,18 +74,12 @@ export const runDownload = (
       const concurrency = Math.max(1, Math.min(options.maxReq, codes.length))
 
       const config = {
-        ...FlagClient.defaultRequestOptions,
+        ...requestOptionsOf(options),
         baseUrl,
         extension,
         dest: options.dest,
         names: options.names,
-        onExists: options.onExists,
-        timeout: Duration.millis(Math.round(options.timeoutSeconds * 1000)),
-        maxTime:
-          options.maxTimeSeconds === undefined
-            ? undefined
-            : Duration.millis(Math.round(options.maxTimeSeconds * 1000)),
-        retries: options.retries
+        onExists: options.onExists
       }
       return yield* runBatch(
         {

@@ -4,39 +4,26 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import type * as Terminal from "@effect/platform/Terminal"
 import * as Data from "effect/Data"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as FlagClient from "../FlagClient.js"
-import type { DestinationError, OnExists } from "../FlagFiles.js"
+import type { DestinationError } from "../FlagFiles.js"
 import * as HostPolicy from "../HostPolicy.js"
 import type { Summary } from "../Outcome.js"
-import type * as OutputMode from "../OutputMode.js"
 import type * as Progress from "../Progress.js"
 import { downloadUrls } from "../UrlDownloads.js"
 import * as UrlList from "../UrlList.js"
-import { type DownloadsFailed, runBatch } from "./BatchRun.js"
+import { type BatchRunOptions, type DownloadsFailed, requestOptionsOf, runBatch } from "./BatchRun.js"
 import { connections, fileStyle } from "./Report.js"
 import { Stdin, StdinError } from "./Stdin.js"
 
 /** Everything `flags fetch` was asked. */
-export interface FetchRunOptions {
+export interface FetchRunOptions extends BatchRunOptions {
   readonly urls: ReadonlyArray<string>
   /** `-i FILE`, or `-` for standard input. */
   readonly input: string | undefined
-  readonly maxReq: number
   readonly maxPerHost: number | undefined
   readonly rate: HostPolicy.Rate | undefined
-  readonly dest: string
-  readonly onExists: OnExists
-  readonly verbose: boolean
-  readonly timeoutSeconds: number
-  readonly maxTimeSeconds: number | undefined
-  readonly retries: number
-  readonly json: boolean
-  readonly progress: OutputMode.Choice
-  readonly taskbar: boolean
 }
 
 /** The URLs given are not a list to download: each bad line with its number, or nothing at all. */
@@ -111,17 +98,7 @@ export const runFetch = (
     const items = yield* readList(options)
     const hosts = new Set(items.map((item) => HostPolicy.hostOf(item.url))).size
     const concurrency = Math.max(1, Math.min(options.maxReq, items.length))
-    const config = {
-      ...FlagClient.defaultRequestOptions,
-      dest: options.dest,
-      onExists: options.onExists,
-      timeout: Duration.millis(Math.round(options.timeoutSeconds * 1000)),
-      maxTime:
-        options.maxTimeSeconds === undefined
-          ? undefined
-          : Duration.millis(Math.round(options.maxTimeSeconds * 1000)),
-      retries: options.retries
-    }
+    const config = { ...requestOptionsOf(options), dest: options.dest, onExists: options.onExists }
     const policy = { maxPerHost: options.maxPerHost, rate: options.rate }
     const per = options.maxPerHost === undefined ? "" : `, at most ${options.maxPerHost} per host`
     return yield* runBatch(
