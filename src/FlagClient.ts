@@ -10,6 +10,7 @@ import { currentHostPolicy, currentRequestSlots } from "./internal/batchContext.
 import type { Expected } from "./internal/contentTypes.js"
 import { withDeadlines } from "./internal/deadlines.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
+import { StopsOnTimeout } from "./RequestPhases.js"
 
 /** How requests are made. */
 export interface RequestOptions {
@@ -78,7 +79,9 @@ const watchedAttempt = (url: string, options: RequestOptions, expected: Expected
                 phase: phase === "total" ? "response" : phase,
                 timeout: options.timeout
               })
-          )
+          ),
+        // a client that stops its own waits runs in this fiber; any other in one the deadline can interrupt
+        { inPlace: StopsOnTimeout in client }
       )
     )
   )

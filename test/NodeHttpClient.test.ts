@@ -266,7 +266,8 @@ describe("the CLI's node:http HttpClient", () => {
           const seen: Array<string> = []
           const tracker: RequestPhases.PhaseTracker = {
             enter: (phase) => void seen.push(phase),
-            progress: () => void seen.push("bytes")
+            progress: () => void seen.push("bytes"),
+            onTimeout: () => {}
           }
           const body = yield* Effect.flatMap(client.get(`${url}/x`), (response) => response.text).pipe(
             Effect.locally(RequestPhases.currentPhaseTracker, tracker)

@@ -23,6 +23,7 @@ class Watch implements PhaseTracker {
   next: Watch | undefined = undefined
   deadline = 0
   active = true
+  stop: (() => void) | undefined = undefined
   constructor(
     readonly lane: Lane,
     public phase: Expired,
@@ -36,6 +37,9 @@ class Watch implements PhaseTracker {
   progress(): void {
     if (this.phase === "body") this.lane.restart(this)
     else this.enter("body")
+  }
+  onTimeout(stop: () => void): void {
+    this.stop = stop
   }
 }
 
@@ -81,7 +85,7 @@ export interface Deadlines {
     self: Effect.Effect<A, E, R>,
     timeoutMs: number,
     onTimeout: (phase: Expired) => E2,
-    options?: { readonly fixed?: boolean }
+    options?: { readonly fixed?: boolean; readonly inPlace?: boolean }
   ) => Effect.Effect<A, E | E2, R>
 }
 
@@ -143,9 +147,10 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
     self: Effect.Effect<A, E, R>,
     timeoutMs: number,
     onTimeout: (phase: Expired) => E2,
-    options?: { readonly fixed?: boolean }
+    options?: { readonly fixed?: boolean; readonly inPlace?: boolean }
   ): Effect.Effect<A, E | E2, R> => {
     const fixed = options?.fixed === true
+    if (options?.inPlace === true && !fixed) return watchInPlace(self, timeoutMs, onTimeout)
     return Effect.uninterruptibleMask((restore) => {
       const lane = laneOf(timeoutMs)
       let timedOut: ((phase: Expired) => void) | undefined
@@ -181,6 +186,36 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
       )
     })
   }
+
+  /**
+   * `self` in the caller's fiber, for a client that stops its own wait when told (`StopsOnTimeout`):
+   * when a phase runs out, the client's stop makes `self` fail, and that failure is the timeout's.
+   */
+  const watchInPlace = <A, E, R, E2>(
+    self: Effect.Effect<A, E, R>,
+    timeoutMs: number,
+    onTimeout: (phase: Expired) => E2
+  ): Effect.Effect<A, E | E2, R> =>
+    Effect.suspend(() => {
+      const lane = laneOf(timeoutMs)
+      let expired: Expired | undefined
+      const entry = new Watch(lane, "response", (phase) => {
+        expired = phase
+        entry.stop?.()
+      })
+      lane.append(entry)
+      if (target === undefined || entry.deadline < target) signal()
+      return Effect.locally(self, currentPhaseTracker, entry).pipe(
+        Effect.onExit(() =>
+          Effect.sync(() => {
+            if (!entry.active) return
+            entry.active = false
+            lane.remove(entry)
+          })
+        ),
+        Effect.catchAll((error) => Effect.fail(expired === undefined ? error : onTimeout(expired)))
+      )
+    })
 
   return { watch }
 })

@@ -21,7 +21,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { currentPhaseTracker, type PhaseTracker } from "../RequestPhases.js"
+import { currentPhaseTracker, type PhaseTracker, StopsOnTimeout } from "../RequestPhases.js"
+import * as ConnectionPacing from "./connectionPacing.js"
 import { NodeClientResponse } from "./nodeHttpClientResponse.js"
 
 /** Writes the request's body; a body that cannot be sent is the returned error. */
@@ -68,11 +69,13 @@ const sendBody = (
  * CLI exports none).
  */
 export const make = (agents: Agents): HttpClient.HttpClient => {
-  const pacing = connectionPacing(agents)
-  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+  const pacing = ConnectionPacing.make()
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (requests) => Effect.flatMap(requests, (request) => send(agents, pacing, request)),
     Effect.succeed
   )
+  // it stops its own waits when a phase runs out (the request, then the body): see `trackPhases`
+  return Object.assign(client, { [StopsOnTimeout]: true })
 }
 
 interface Agents {
@@ -80,36 +83,18 @@ interface Agents {
   readonly https: Https.Agent
 }
 
-/** The least time between two new connections to one host. */
-export const connectionGapMillis = 1
-
-/**
- * How long a request must wait before it may open a new connection to its host: new connections to
- * one host start at least `connectionGapMillis` apart (a request that finds a free keep-alive socket
- * never waits). A burst of connects to a server with a small listen backlog (Python's `http.server`
- * listens with 5) is otherwise answered with SYN-ACKs for all of them while only a few fit the accept
- * queue: the rest are established on the client's side only, and wait a minute or more for the server
- * to retransmit (measured here: 100 at once against `http.server`, some answered after 107 s; paced
- * at 1 ms, all within 1.5 s, and no slower against a keep-alive server).
- */
-const connectionPacing = (agents: Agents) => {
-  const nextStart = new Map<string, number>()
-  return (url: URL, now: number): number => {
-    const agent = url.protocol === "https:" ? agents.https : agents.http
-    const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
-    const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port)
-    const name = agent.getName({ host, port })
-    if ((agent.freeSockets[name]?.length ?? 0) > 0) return 0
-    const at = Math.max(now, nextStart.get(name) ?? now)
-    nextStart.set(name, at + connectionGapMillis)
-    if (nextStart.size > 1024) nextStart.delete(nextStart.keys().next().value as string)
-    return at - now
-  }
+/** The agent's name for `url`'s host, and whether the agent has a free keep-alive socket for it. */
+const hostOf = (agents: Agents, url: URL) => {
+  const agent = url.protocol === "https:" ? agents.https : agents.http
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
+  const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port)
+  const name = agent.getName({ host, port })
+  return { name, free: (agent.freeSockets[name]?.length ?? 0) > 0 }
 }
 
 const send = (
   agents: Agents,
-  pacing: (url: URL, now: number) => number,
+  pacing: ConnectionPacing.Pacing,
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
   const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
@@ -117,8 +102,11 @@ const send = (
     return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
   }
   return Effect.clockWith((clock) => {
-    const wait = pacing(url.right, clock.unsafeCurrentTimeMillis())
-    const sent = sendNow(agents, request, url.right)
+    const host = hostOf(agents, url.right)
+    // a free keep-alive socket is used at once; a new connection waits its turn (see connectionPacing)
+    const wait = host.free ? 0 : pacing.wait(host.name, clock.unsafeCurrentTimeMillis())
+    const now = () => clock.unsafeCurrentTimeMillis()
+    const sent = sendNow(agents, request, url.right, now, (lesson) => pacing.learn(host.name, lesson, now()))
     return wait === 0 ? sent : Effect.zipRight(clock.sleep(Duration.millis(wait)), sent)
   })
 }
@@ -126,7 +114,9 @@ const send = (
 const sendNow = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
-  url: URL
+  url: URL,
+  now: () => number,
+  learn: (lesson: ConnectionPacing.Lesson) => void
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.withFiberRuntime((fiber) => {
     const tracker = fiber.getFiberRef(currentPhaseTracker)
@@ -137,11 +127,16 @@ const sendNow = (
           ? Https.request(url, { ...options, agent: agents.https })
           : Http.request(url, { ...options, agent: agents.http })
       if (tracker !== undefined) trackPhases(nodeRequest, tracker)
+      timeConnect(nodeRequest, now, learn)
       const onError = (cause: unknown) =>
         resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
       nodeRequest.once("error", onError)
       nodeRequest.once("response", (source: Http.IncomingMessage) => {
         nodeRequest.off("error", onError)
+        const connection = source.headers.connection?.toLowerCase()
+        if (connection === "close" || (source.httpVersion === "1.0" && connection !== "keep-alive")) {
+          learn({ closes: true })
+        }
         // a failure after the answer began belongs to the body: its reader reports it
         nodeRequest.on("error", () => {})
         source.on("error", () => {})
@@ -156,11 +151,25 @@ const sendNow = (
     })
   })
 
+/** Tells the pacing how long a new connection took to connect. */
+const timeConnect = (
+  nodeRequest: Http.ClientRequest,
+  now: () => number,
+  learn: (lesson: ConnectionPacing.Lesson) => void
+) =>
+  nodeRequest.once("socket", (socket) => {
+    if (!socket.connecting) return
+    const started = now()
+    socket.once("connect", () => learn({ connectMs: now() - started }))
+  })
+
 /**
  * Tells the tracker each phase as Node sees it: connecting until the socket connects (a reused
  * keep-alive socket skips it), sending until the request is flushed, then waiting for the answer.
  */
 const trackPhases = (nodeRequest: Http.ClientRequest, tracker: PhaseTracker) => {
+  // until the answer's body is read, running out of time destroys the request (and its socket)
+  tracker.onTimeout(() => nodeRequest.destroy(new Error("timed out")))
   nodeRequest.once("socket", (socket) => {
     if (socket.connecting) {
       tracker.enter("connect")

@@ -84,6 +84,8 @@ export class NodeClientResponse extends Inspectable.Class implements HttpClientR
     const chunks: Array<Buffer> = []
     const tracker = this.tracker
     tracker?.enter("body")
+    // running out of time while the body comes: the body is given up, and its reader fails
+    tracker?.onTimeout(() => source.destroy(new Error("timed out")))
     let received = 0
     const settle = (body: Body) => {
       if (this.body !== undefined) return
@@ -113,6 +115,9 @@ export class NodeClientResponse extends Inspectable.Class implements HttpClientR
     source.once("close", () => {
       if (!source.complete) settle({ _tag: "Failed", cause: new IncompleteBody(received, expected) })
     })
+    // destroyed before anyone read it (the request timed out meanwhile): its events are gone
+    if (source.destroyed && !source.complete)
+      settle({ _tag: "Failed", cause: new IncompleteBody(received, expected) })
   }
 
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
