@@ -1,0 +1,268 @@
+/**
+ * A session journal's format: NDJSON, one header line saying what was asked, then one line per item
+ * as it ended. Lines are only ever appended; the last of an item's lines is its state, and a last line
+ * without its newline (a write cut short by `kill -9` or a power cut) is not a line at all.
+ */
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+/** The journal format this version writes and reads. */
+export const version = 1
+
+/** How an item ended, as journaled: the downloader's statuses, `SKIPPED` (`--on-exists skip`) and `UNCHANGED` (a 304). */
+export const Status = Schema.Literal("OK", "NOT_FOUND", "ERROR", "SKIPPED", "UNCHANGED")
+
+/** How an item ended, as journaled. */
+export type Status = typeof Status.Type
+
+// exact optionals: absent keys stay absent (and decode a third faster than `Schema.optional`, measured)
+const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+/** One item's line: how it ended, and for a saved file what proves it. */
+export const Entry = Schema.Struct({
+  /** The item: a country code, or a URL. */
+  id: Schema.String,
+  status: Status,
+  /** The file's name inside dest. */
+  file: opt(Schema.String),
+  /** Its size in bytes. */
+  size: opt(Schema.NonNegativeInt),
+  /** Its SHA-256, lowercase hex. */
+  sha256: opt(Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/))),
+  /** The server's `ETag`, as sent. */
+  etag: opt(Schema.String),
+  /** The server's `Last-Modified`, as sent. */
+  lastModified: opt(Schema.String),
+  /** The file's modification time after the save (ms): unchanged since, a resume need not hash it. */
+  mtime: opt(Schema.Number),
+  /** Why, for `ERROR`. */
+  error: opt(Schema.String),
+  /** When it ended: Clock milliseconds. */
+  at: Schema.Number
+})
+
+/** One item's journaled end. */
+export type Entry = typeof Entry.Type
+
+/** An entry as given to `append`: optional fields may be `undefined`; the journal stamps `at`. */
+export interface EntryInput {
+  readonly id: string
+  readonly status: Status
+  readonly file?: string | undefined
+  readonly size?: number | undefined
+  readonly sha256?: string | undefined
+  readonly etag?: string | undefined
+  readonly lastModified?: string | undefined
+  readonly mtime?: number | undefined
+  readonly error?: string | undefined
+}
+
+/** What a session is for: a code or URL, and for a URL the file name it was given (`out=`). */
+export interface Item {
+  readonly id: string
+  readonly out?: string | undefined
+}
+
+/** What was asked that changes what is saved; a session resumes only the very same. */
+export interface Header {
+  readonly command: "download" | "fetch"
+  /** The base URL (`flags download`); none for `flags fetch`, whose items are URLs. */
+  readonly server?: string | undefined
+  /** The destination, resolved. */
+  readonly dest: string
+  readonly extension?: string | undefined
+  /** flags3: files named by country. */
+  readonly names?: boolean | undefined
+  readonly items: ReadonlyArray<Item>
+}
+
+const ItemJson = Schema.Union(Schema.String, Schema.Tuple(Schema.String, Schema.String))
+const HeaderJson = Schema.Struct({
+  journal: Schema.Literal("effect-flags session"),
+  v: Schema.Literal(version),
+  command: Schema.Literal("download", "fetch"),
+  server: opt(Schema.String),
+  dest: Schema.String,
+  extension: opt(Schema.String),
+  names: opt(Schema.Boolean),
+  items: Schema.Array(ItemJson),
+  at: Schema.Number
+})
+const decodeHeader = Schema.decodeUnknownEither(HeaderJson)
+const decodeEntry = Schema.decodeUnknownEither(Entry)
+
+/** A file (or store) that is not a session journal, or one of another format version. */
+export class NotAJournal extends Data.TaggedError("NotAJournal")<{
+  readonly source: string
+  /** The line that gave it away (from 1). */
+  readonly line: number
+  readonly reason: string
+  /** The format version it says it is, when it is a journal of another one. */
+  readonly version?: number | undefined
+}> {
+  override get message() {
+    return this.version === undefined
+      ? `${this.source} is not a flags session journal (line ${this.line}: ${this.reason})`
+      : `${this.source} is a session journal of format ${this.version}; this flags reads format ${version}`
+  }
+}
+
+/** The header line (with its newline) of a new journal created at Clock time `at`. */
+export const headerLine = (header: Header, at: number): string =>
+  `${JSON.stringify({
+    journal: "effect-flags session",
+    v: version,
+    command: header.command,
+    server: header.server,
+    dest: header.dest,
+    extension: header.extension,
+    names: header.names,
+    items: header.items.map((item) => (item.out === undefined ? item.id : [item.id, item.out])),
+    at
+  })}\n`
+
+/** One entry's line, with its newline; `undefined` fields are left out. */
+export const entryLine = (entry: EntryInput & { readonly at: number }): string =>
+  `${JSON.stringify({
+    id: entry.id,
+    status: entry.status,
+    file: entry.file,
+    size: entry.size,
+    sha256: entry.sha256,
+    etag: entry.etag,
+    lastModified: entry.lastModified,
+    mtime: entry.mtime,
+    error: entry.error,
+    at: entry.at
+  })}\n`
+
+/** A journal as read: its header, and the last entry of each item. */
+export interface Contents {
+  readonly header: Header
+  /** The last entry of each id, in the order the ids first ended. */
+  readonly entries: ReadonlyMap<string, Entry>
+  /** Entry lines read, every one (an item redone has several). */
+  readonly lines: number
+  /** Bytes of whole lines; a torn last line, ignored, is what lies beyond. */
+  readonly complete: number
+}
+
+const firstIssue = (error: ParseResult.ParseError) => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  return issue === undefined ? error.message : `${issue.path.join(".") || "line"}: ${issue.message}`
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const headerOf = (json: unknown, source: string): Either.Either<Header, NotAJournal> => {
+  const fields = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>
+  if (fields.journal !== "effect-flags session") {
+    return Either.left(new NotAJournal({ source, line: 1, reason: "not a journal header" }))
+  }
+  if (fields.v !== version) {
+    const v = typeof fields.v === "number" ? fields.v : undefined
+    return Either.left(new NotAJournal({ source, line: 1, reason: `format ${String(fields.v)}`, version: v }))
+  }
+  return Either.match(decodeHeader(json), {
+    onLeft: (error) => Either.left(new NotAJournal({ source, line: 1, reason: firstIssue(error) })),
+    onRight: (json) =>
+      Either.right({
+        command: json.command,
+        server: json.server,
+        dest: json.dest,
+        extension: json.extension,
+        names: json.names,
+        items: json.items.map((item) =>
+          typeof item === "string" ? { id: item } : { id: item[0], out: item[1] }
+        )
+      })
+  })
+}
+
+/**
+ * Reads a journal's bytes: O(lines), each line decoded with `Schema`. A torn last line is left out
+ * (`complete` says where it starts); any other line that is not the journal's is a `NotAJournal`.
+ */
+export const parse = (bytes: Uint8Array, source: string): Either.Either<Contents, NotAJournal> => {
+  const complete = bytes.lastIndexOf(10) + 1
+  const text = new TextDecoder().decode(bytes.subarray(0, complete))
+  let end = text.indexOf("\n")
+  if (end === -1) return Either.left(new NotAJournal({ source, line: 1, reason: "no complete line" }))
+  const header = headerOf(parseJson(text.slice(0, end)), source)
+  if (Either.isLeft(header)) return Either.left(header.left)
+  const entries = new Map<string, Entry>()
+  let line = 1
+  for (let start = end + 1; start < text.length; start = end + 1) {
+    line++
+    end = text.indexOf("\n", start)
+    const decoded = decodeEntry(parseJson(text.slice(start, end)))
+    if (Either.isLeft(decoded)) {
+      return Either.left(
+        new NotAJournal({ source, line, reason: `not an entry: ${firstIssue(decoded.left)}` })
+      )
+    }
+    // the last entry of an id wins (a Map keeps the place of its first)
+    entries.set(decoded.right.id, decoded.right)
+  }
+  return Either.right({ header: header.right, entries, lines: line - 1, complete })
+}
+
+const some = (ids: ReadonlyArray<string>) =>
+  `${ids.slice(0, 3).join(", ")}${ids.length > 3 ? `, … ${ids.length - 3} more` : ""}`
+
+const itemDifference = (recorded: ReadonlyArray<Item>, asked: ReadonlyArray<Item>): string | undefined => {
+  if (recorded.length === asked.length && recorded.every((item, i) => sameItem(item, asked[i]))) return
+  const before = new Map(recorded.map((item) => [item.id, item]))
+  const now = new Map(asked.map((item) => [item.id, item]))
+  const gone = recorded.filter((item) => !now.has(item.id)).map((item) => item.id)
+  const added = asked.filter((item) => !before.has(item.id)).map((item) => item.id)
+  if (gone.length > 0 || added.length > 0) {
+    const parts = [
+      ...(gone.length > 0 ? [`${gone.length} not in this run (${some(gone)})`] : []),
+      ...(added.length > 0 ? [`${added.length} not in the session (${some(added)})`] : [])
+    ]
+    const count = (n: number) => `${n} item${n === 1 ? "" : "s"}`
+    return `the session was for ${count(recorded.length)}, this run is for ${asked.length}: ${parts.join(", ")}`
+  }
+  const renamed = asked.find((item) => !sameItem(before.get(item.id), item))
+  if (renamed !== undefined) {
+    const out = (item: Item | undefined) => (item?.out === undefined ? "its own name" : `out=${item.out}`)
+    return `the session saved ${renamed.id} as ${out(before.get(renamed.id))}, this run as ${out(renamed)}`
+  }
+  // the same items in another order: names made unique by order could then swap files
+  return `the session listed the same ${asked.length} items in another order`
+}
+
+const sameItem = (a: Item | undefined, b: Item | undefined) => a?.id === b?.id && a?.out === b?.out
+
+/**
+ * What differs between the header a session recorded and the one a run asks for, one sentence each
+ * (`the session was for dest /a, this run is for /b`); empty when the run may resume the session.
+ */
+export const differences = (recorded: Header, asked: Header): ReadonlyArray<string> => {
+  const found: Array<string> = []
+  const compare = (what: string, a: string | undefined, b: string | undefined) => {
+    if (a !== b) found.push(`the session was for ${what} ${a ?? "(none)"}, this run is for ${b ?? "(none)"}`)
+  }
+  if (recorded.command !== asked.command) {
+    found.push(`the session was for flags ${recorded.command}, this run is flags ${asked.command}`)
+  }
+  compare("server", recorded.server, asked.server)
+  compare("dest", recorded.dest, asked.dest)
+  compare("extension", recorded.extension, asked.extension)
+  if ((recorded.names ?? false) !== (asked.names ?? false)) {
+    const was = (names: boolean | undefined) => (names === true ? "with" : "without")
+    found.push(`the session was ${was(recorded.names)} --names, this run is ${was(asked.names)}`)
+  }
+  const items = itemDifference(recorded.items, asked.items)
+  if (items !== undefined) found.push(items)
+  return found
+}
