@@ -59,7 +59,11 @@ export const httpApp = (responder: Responder): HttpApp.Default =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const inFlight = responder.inFlight
     inFlight.enter()
-    return responder.respond(request.method, request.url).pipe(
+    const conditions = {
+      ifNoneMatch: request.headers["if-none-match"],
+      ifModifiedSince: request.headers["if-modified-since"]
+    }
+    return responder.respond(request.method, request.url, conditions).pipe(
       Effect.map((answer) => toResponse(request.method === "HEAD", answer)),
       Effect.ensuring(Effect.sync(() => inFlight.leave()))
     )

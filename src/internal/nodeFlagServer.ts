@@ -69,8 +69,15 @@ export const listener = (
     const method = request.method ?? "GET"
     if (closeEach) response.shouldKeepAlive = false
     inFlight.enter()
+    // Node has parsed the headers already (it checks Host on every HTTP/1.1 request)
+    const ifNoneMatch = request.headers["if-none-match"]
+    const ifModifiedSince = request.headers["if-modified-since"]
+    const conditions =
+      ifNoneMatch === undefined && ifModifiedSince === undefined
+        ? undefined
+        : { ifNoneMatch, ifModifiedSince }
     const fiber = runFork(
-      Effect.flatMap(responder.respond(method, request.url ?? "/"), (answer) =>
+      Effect.flatMap(responder.respond(method, request.url ?? "/", conditions), (answer) =>
         send(method === "HEAD", response, answer)
       )
     )
