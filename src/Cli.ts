@@ -6,6 +6,7 @@ import { downloadCommand } from "./cli/DownloadCommand.js"
 import { primesCommand } from "./cli/PrimesCommand.js"
 import { serveCommand } from "./cli/ServeCommand.js"
 import { spinCommand } from "./cli/SpinCommand.js"
+import { verifyCommand } from "./cli/VerifyCommand.js"
 import { version } from "./Version.js"
 
 /** The root command and its subcommands. */
@@ -13,14 +14,15 @@ export const rootCommand = Command.make("flags").pipe(
   Command.withDescription(
     "Fluent Python's concurrency examples with Effect: a spinner, a flag downloader, a flag server and a prime checker."
   ),
-  Command.withSubcommands([downloadCommand, serveCommand, spinCommand, primesCommand])
+  Command.withSubcommands([downloadCommand, serveCommand, spinCommand, primesCommand, verifyCommand])
 )
 
 const usages: Record<string, Usage.Usage> = {
   download: Command.getUsage(downloadCommand),
   serve: Command.getUsage(serveCommand),
   spin: Command.getUsage(spinCommand),
-  primes: Command.getUsage(primesCommand)
+  primes: Command.getUsage(primesCommand),
+  verify: Command.getUsage(verifyCommand)
 }
 
 /** The subcommand an argv names (the first argument that is one of the subcommands' names), if any. */

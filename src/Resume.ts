@@ -9,7 +9,7 @@ import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { sha256Hex } from "./internal/sha256.js"
-import type { Entry } from "./JournalFormat.js"
+import type { Entry, EntryInput } from "./JournalFormat.js"
 
 /** How a run resumes its session. */
 export interface ResumeOptions {
@@ -174,3 +174,21 @@ export const plan = (
       return { decisions, counts }
     }
   )
+
+/**
+ * The entry of an item revalidated with a 304: the journal's file and proofs kept, status
+ * `UNCHANGED`, with the validators the 304 sent when it sent any.
+ */
+export const unchangedEntry = (
+  entry: Entry,
+  sent: { readonly etag?: string | undefined; readonly lastModified?: string | undefined } = {}
+): EntryInput => ({
+  id: entry.id,
+  status: "UNCHANGED",
+  file: entry.file,
+  size: entry.size,
+  sha256: entry.sha256,
+  etag: sent.etag ?? entry.etag,
+  lastModified: sent.lastModified ?? entry.lastModified,
+  mtime: entry.mtime
+})

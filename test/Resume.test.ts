@@ -84,6 +84,19 @@ describe("Resume.decide", () => {
   })
 })
 
+describe("Resume.unchangedEntry", () => {
+  it("a 304 keeps the journal's file and proofs, with the validators it sent", () => {
+    const br = saved("BR", { etag: '"old"', lastModified: "Tue, 15 Nov 1994 08:12:31 GMT" })
+    const { at: _, ...proofs } = br
+    assert.deepStrictEqual(Resume.unchangedEntry(br), { ...proofs, status: "UNCHANGED" })
+    assert.deepStrictEqual(Resume.unchangedEntry(br, { etag: '"new"' }), {
+      ...proofs,
+      status: "UNCHANGED",
+      etag: '"new"'
+    })
+  })
+})
+
 describe("Resume.plan (in-memory files)", () => {
   const ids = ["BR", "CN", "DE", "FR", "IN", "JP", "US", "XX"]
   // BR intact; CN rewritten with other bytes of the same size; DE touched, same bytes; FR deleted;
