@@ -113,16 +113,19 @@ export const decide = (
   return Object.keys(headers).length === 0 ? run("refresh") : { _tag: "Revalidate", entry, headers }
 }
 
-/** A file's size and mtime now; none when it is missing or not a file. */
-export const fileState = (path: string): Effect.Effect<Option.Option<OnDisk>, never, FileSystem.FileSystem> =>
-  Effect.flatMap(FileSystem.FileSystem, (fs) => fs.stat(path)).pipe(
+const stateOf = (fs: FileSystem.FileSystem, path: string): Effect.Effect<OnDisk | undefined> =>
+  fs.stat(path).pipe(
     Effect.map((info) =>
       info.type === "File"
-        ? Option.some({ size: Number(info.size), mtime: Option.getOrUndefined(info.mtime)?.getTime() })
-        : Option.none()
+        ? { size: Number(info.size), mtime: Option.getOrUndefined(info.mtime)?.getTime() }
+        : undefined
     ),
-    Effect.orElseSucceed(() => Option.none())
+    Effect.orElseSucceed(() => undefined)
   )
+
+/** A file's size and mtime now; none when it is missing or not a file. */
+export const fileState = (path: string): Effect.Effect<Option.Option<OnDisk>, never, FileSystem.FileSystem> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) => Effect.map(stateOf(fs, path), Option.fromNullable))
 
 /** The SHA-256 of a file's bytes; none when it cannot be read. */
 export const hashFile = (path: string): Effect.Effect<Option.Option<string>, never, FileSystem.FileSystem> =>
@@ -131,23 +134,36 @@ export const hashFile = (path: string): Effect.Effect<Option.Option<string>, nev
     Effect.orElseSucceed(() => Option.none())
   )
 
+const checkWith = (
+  fs: FileSystem.FileSystem,
+  paths: Path.Path,
+  entry: Entry | undefined,
+  options: ResumeOptions,
+  dest: string
+): Effect.Effect<Decision> => {
+  const file = entry?.file
+  if (entry === undefined || file === undefined || !needsFile(entry, options)) {
+    return Effect.succeed(decide(entry, undefined, options))
+  }
+  const path = paths.join(dest, file)
+  return Effect.flatMap(stateOf(fs, path), (disk) =>
+    disk === undefined || !needsHash(entry, disk)
+      ? Effect.succeed(decide(entry, disk, options))
+      : Effect.map(Effect.option(Effect.map(fs.readFile(path), sha256Hex)), (hash) =>
+          decide(entry, { ...disk, sha256: Option.getOrUndefined(hash) }, options)
+        )
+  )
+}
+
 /** Decides one item, looking at its file in `dest` (and hashing it) only when the decision needs it. */
 export const check = (
   entry: Entry | undefined,
   options: ResumeOptions,
   dest: string
-): Effect.Effect<Decision, never, FileSystem.FileSystem | Path.Path> => {
-  const file = entry?.file
-  if (entry === undefined || file === undefined || !needsFile(entry, options)) {
-    return Effect.succeed(decide(entry, undefined, options))
-  }
-  return Effect.gen(function* () {
-    const path = (yield* Path.Path).join(dest, file)
-    const disk = Option.getOrUndefined(yield* fileState(path))
-    if (disk === undefined || !needsHash(entry, disk)) return decide(entry, disk, options)
-    return decide(entry, { ...disk, sha256: Option.getOrUndefined(yield* hashFile(path)) }, options)
-  })
-}
+): Effect.Effect<Decision, never, FileSystem.FileSystem | Path.Path> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    Effect.flatMap(Path.Path, (path) => checkWith(fs, path, entry, options, dest))
+  )
 
 /** Every item's decision (in the items' order) and how many of each. */
 export interface Plan {
@@ -157,23 +173,39 @@ export interface Plan {
 
 /**
  * Decides every item of a session from the entries `Journal.open` read (`session.previous`), looking
- * at the files of done items, `concurrency` at a time (default 32): O(items), no request made.
+ * at the files of done items, `concurrency` at a time (default 16): O(items), no request made.
  */
 export const plan = (
   ids: ReadonlyArray<string>,
   previous: ReadonlyMap<string, Entry>,
   options: ResumeOptions & { readonly dest: string; readonly concurrency?: number | undefined }
 ): Effect.Effect<Plan, never, FileSystem.FileSystem | Path.Path> =>
-  Effect.map(
-    Effect.forEach(ids, (id) => check(previous.get(id), options, options.dest), {
-      concurrency: options.concurrency ?? 32
-    }),
-    (decisions) => {
+  Effect.suspend(() => {
+    const decisions: Array<Decision> = new Array(ids.length)
+    // only the done items need a look at their files: the others are decided here, with no effect each
+    const toCheck: Array<number> = []
+    ids.forEach((id, i) => {
+      const entry = previous.get(id)
+      if (needsFile(entry, options)) toCheck.push(i)
+      else decisions[i] = decide(entry, undefined, options)
+    })
+    return Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const path = yield* Path.Path
+      // a stat each (a hash only where the mtime moved): the cost of a resume is here, O(done items)
+      yield* Effect.forEach(
+        toCheck,
+        (i) =>
+          Effect.map(checkWith(fs, path, previous.get(ids[i] ?? ""), options, options.dest), (decision) => {
+            decisions[i] = decision
+          }),
+        { concurrency: options.concurrency ?? 16, discard: true }
+      )
       const counts = { Done: 0, Run: 0, Revalidate: 0, NotFound: 0, LeftOut: 0 }
       for (const decision of decisions) counts[decision._tag]++
       return { decisions, counts }
-    }
-  )
+    })
+  })
 
 /**
  * The entry of an item revalidated with a 304: the journal's file and proofs kept, status

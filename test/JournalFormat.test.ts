@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as JournalFormat from "../src/JournalFormat.js"
@@ -89,5 +91,22 @@ describe("JournalFormat", () => {
     assert.deepStrictEqual(JournalFormat.differences(many, download), [
       "the session was for 7 items, this run is for 1: 7 not in this run (BA, BB, BC, … 4 more), 1 not in the session (BR)"
     ])
+  })
+})
+
+describe("the README's journal", () => {
+  it("the example under `readme-check: journal` is a journal this version reads", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8")
+    const block = /<!-- readme-check: journal -->\n```\n([\s\S]*?)\n```/.exec(readme)?.[1]
+    assert.isDefined(block)
+    const contents = Either.getOrThrow(JournalFormat.parse(bytes(`${block}\n`), "README"))
+    assert.deepStrictEqual(
+      contents.header.items.map((item) => item.id),
+      ["BR", "CN", "ZZ"]
+    )
+    assert.deepStrictEqual(
+      [...contents.entries.values()].map((entry) => entry.status),
+      ["OK", "NOT_FOUND", "ERROR"]
+    )
   })
 })

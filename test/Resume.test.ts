@@ -8,19 +8,11 @@ import * as Journal from "../src/Journal.js"
 import type { Entry, Header } from "../src/JournalFormat.js"
 import * as Resume from "../src/Resume.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
+import { okEntry } from "./support/sessions.js"
 
 const none: Resume.ResumeOptions = { retryFailed: false, recheckMissing: false, refresh: false }
 const body = (id: string) => new TextEncoder().encode(`flag-${id}`)
-const saved = (id: string, extra: Partial<Entry> = {}): Entry => ({
-  id,
-  status: "OK",
-  file: `${id}.png`,
-  size: body(id).length,
-  sha256: sha256Hex(body(id)),
-  mtime: 1000,
-  at: 1000,
-  ...extra
-})
+const saved = (id: string, extra: Partial<Entry> = {}): Entry => okEntry(id, `flag-${id}`, extra, 1000)
 const intact = (entry: Entry): Resume.OnDisk => ({ size: entry.size ?? 0, mtime: entry.mtime })
 const tags = (decisions: ReadonlyArray<Resume.Decision>) =>
   decisions.map((d) => (d._tag === "Run" ? `Run ${d.reason}` : d._tag))

@@ -5,35 +5,20 @@
 import { unlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import * as Path from "@effect/platform/Path"
-import * as Terminal from "@effect/platform/Terminal"
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import { run } from "../src/Cli.js"
 import { failureExit } from "../src/cli/ExitCode.js"
-import * as CliHttpClient from "../src/internal/nodeHttpClient.js"
-import { sha256Hex } from "../src/internal/sha256.js"
 import type { Contents, Entry } from "../src/JournalFormat.js"
-import { ProgressTerminal } from "../src/Progress.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
-import * as RecordingTerminal from "../src/testing/RecordingTerminal.js"
 import { verify } from "../src/Verify.js"
 import { tempDir } from "./support/cli.js"
-import { savedSession } from "./support/sessions.js"
+import { runInProcess as flags } from "./support/inProcess.js"
+import { okEntry, savedSession } from "./support/sessions.js"
 
 const bytes = (text: string) => new TextEncoder().encode(text)
-const entry = (id: string, text: string, extra: Partial<Entry> = {}): Entry => ({
-  id,
-  status: "OK",
-  file: `${id}.png`,
-  size: bytes(text).length,
-  sha256: sha256Hex(bytes(text)),
-  mtime: 0,
-  at: 0,
-  ...extra
-})
+const entry = okEntry
 
 describe("Verify.verify", () => {
   it.effect(
@@ -82,19 +67,6 @@ describe("Verify.verify", () => {
     }
   )
 })
-
-const flags = (args: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    const stdout = yield* RecordingTerminal.make({ isTTY: false })
-    const stderr = yield* RecordingTerminal.make({ isTTY: false })
-    const exit = yield* run(["node", "flags", ...args]).pipe(
-      Effect.provideService(Terminal.Terminal, stdout.terminal),
-      Effect.provideService(ProgressTerminal, stderr.terminal),
-      Effect.provide(Layer.merge(NodeContext.layer, CliHttpClient.layer)),
-      Effect.exit
-    )
-    return { exit, stdout: yield* stdout.recording.output }
-  })
 
 describe("flags verify (in-process)", () => {
   it.live("a tampered file, a deleted one and an added one: exactly those reported, and a failure", () =>

@@ -15,20 +15,8 @@ describe("flags verify (the real bin)", () => {
     const server = await startFlagsServe(["--quiet"])
     try {
       const dest = tempDir()
-      const download = await runCli([
-        "download",
-        "BR",
-        "CN",
-        "DE",
-        "FR",
-        "JP",
-        "-s",
-        server.baseUrl,
-        "--ext",
-        "png",
-        "-d",
-        dest
-      ])
+      const codes = ["BR", "CN", "DE", "FR", "JP"]
+      const download = await runCli(["download", ...codes, "-s", server.baseUrl, "--ext", "png", "-d", dest])
       assert.strictEqual(download.code, 0, download.stderr)
       const files = readdirSync(dest).sort()
       assert.deepStrictEqual(files, ["BR.png", "CN.png", "DE.png", "FR.png", "JP.png"])

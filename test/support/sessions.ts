@@ -4,7 +4,9 @@ import { readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Effect from "effect/Effect"
+import { sha256Hex } from "../../src/internal/sha256.js"
 import * as Journal from "../../src/Journal.js"
+import type { Entry } from "../../src/JournalFormat.js"
 import { tempDir } from "./cli.js"
 
 /**
@@ -45,3 +47,18 @@ export const savedSession = (files: Readonly<Record<string, string>>) =>
     yield* journalFiles(session, dest, Object.keys(files))
     return { dest, session }
   })
+
+/** The `OK` entry of `id` saved as `${id}.png` with `content`, at Clock time and mtime `at`. */
+export const okEntry = (id: string, content: string, extra: Partial<Entry> = {}, at = 0): Entry => {
+  const body = new TextEncoder().encode(content)
+  return {
+    id,
+    status: "OK",
+    file: `${id}.png`,
+    size: body.length,
+    sha256: sha256Hex(body),
+    mtime: at,
+    at,
+    ...extra
+  }
+}
