@@ -85,6 +85,35 @@ describe("Journal: appending", () => {
     }
   )
 
+  it.effect("killed at any moment, a journal holds every entry but those of the last 50 ms, in order", () => {
+    const journal = Journal.makeMemory()
+    return Effect.gen(function* () {
+      const session = yield* Journal.open(header)
+      const appendedAt: Array<number> = []
+      for (let i = 0; i < 300; i++) {
+        yield* session.append(ok(`X${i}`))
+        appendedAt.push(i * 7)
+        yield* TestClock.adjust("7 millis")
+        // what kill -9 would leave now: whole lines, the first k entries, none older than 50 ms missing
+        const left = yield* Journal.open(header).pipe(
+          Effect.provide(Journal.layerMemory(yield* journal.contents)),
+          Effect.scoped
+        )
+        const ids = [...left.previous.keys()]
+        assert.deepStrictEqual(
+          ids,
+          appendedAt.slice(0, ids.length).map((_, k) => `X${k}`)
+        )
+        const now = (i + 1) * 7
+        const lost = appendedAt.slice(ids.length)
+        assert.isTrue(
+          lost.every((at) => now - at <= 50),
+          `lost an entry older than 50 ms at ${now} ms`
+        )
+      }
+    }).pipe(Effect.scoped, Effect.provide(journal.layer))
+  })
+
   it.effect("flush writes and syncs at once; so does the end of the scope, interrupted or not", () => {
     const journal = Journal.makeMemory()
     return Effect.gen(function* () {
