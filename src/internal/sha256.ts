@@ -12,6 +12,3 @@ import { createHash } from "node:crypto"
 
 /** The SHA-256 of `bytes`, 64 lowercase hex digits. */
 export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex")
-
-/** Whether `text` is a SHA-256 as `sha256Hex` writes it. */
-export const isSha256Hex = (text: string): boolean => /^[0-9a-f]{64}$/.test(text)
