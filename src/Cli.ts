@@ -7,6 +7,7 @@ import { fetchCommand } from "./cli/FetchCommand.js"
 import { primesCommand } from "./cli/PrimesCommand.js"
 import { serveCommand } from "./cli/ServeCommand.js"
 import { spinCommand } from "./cli/SpinCommand.js"
+import { verifyCommand } from "./cli/VerifyCommand.js"
 import { version } from "./Version.js"
 
 /** The root command and its subcommands. */
@@ -14,7 +15,14 @@ export const rootCommand = Command.make("flags").pipe(
   Command.withDescription(
     "Fluent Python's concurrency examples with Effect: a spinner, a flag downloader (and a polite one for any URLs), a flag server and a prime checker."
   ),
-  Command.withSubcommands([downloadCommand, fetchCommand, serveCommand, spinCommand, primesCommand])
+  Command.withSubcommands([
+    downloadCommand,
+    fetchCommand,
+    serveCommand,
+    spinCommand,
+    primesCommand,
+    verifyCommand
+  ])
 )
 
 const usages: Record<string, Usage.Usage> = {
@@ -22,7 +30,8 @@ const usages: Record<string, Usage.Usage> = {
   fetch: Command.getUsage(fetchCommand),
   serve: Command.getUsage(serveCommand),
   spin: Command.getUsage(spinCommand),
-  primes: Command.getUsage(primesCommand)
+  primes: Command.getUsage(primesCommand),
+  verify: Command.getUsage(verifyCommand)
 }
 
 /** The subcommand an argv names (the first argument that is one of the subcommands' names), if any. */

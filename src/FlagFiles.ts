@@ -3,6 +3,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import { SaveError, withoutStack } from "./DownloadErrors.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
@@ -107,3 +108,42 @@ export const saveFile = (
       })
     )
   ).pipe(withSpanWhenTraced("FlagFiles.saveFile", { file }))
+
+// what `saveFile` writes before its rename (`Random.nextInt` is below 2^53: at most 11 base-36 digits),
+// and `prepareDestination`'s probe; nothing else in dest has these names unless a run put it there
+const leftover = /^\.(?:.+\.[0-9a-z]{1,11}\.part|flags-probe-\d{1,16})$/
+
+/**
+ * Removes from dest what a killed run left behind (`kill -9` skips every finalizer): the temporary
+ * files of `saveFile` (`.{file}.{random}.part`) and the probe of `prepareDestination`, files with
+ * exactly those names and nothing else. Returns the names removed. Call it before a run starts
+ * saving: a temporary file of another run saving into the same dest at that moment would go too.
+ */
+export const removeLeftovers = (
+  dest: string
+): Effect.Effect<ReadonlyArray<string>, DestinationError, FileSystem.FileSystem | Path.Path> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const names = yield* fs
+      .readDirectory(dest)
+      .pipe(
+        Effect.mapError((cause) => new DestinationError({ dest, reason: "cannot read the folder", cause }))
+      )
+    const removed: Array<string> = []
+    for (const name of names.filter((name) => leftover.test(name)).sort()) {
+      const file = path.join(dest, name)
+      const info = yield* Effect.option(fs.stat(file))
+      if (Option.isNone(info) || info.value.type !== "File") continue
+      yield* fs
+        .remove(file)
+        .pipe(
+          Effect.mapError(
+            (cause) =>
+              new DestinationError({ dest, reason: `cannot remove ${name}, left by an earlier run`, cause })
+          )
+        )
+      removed.push(name)
+    }
+    return removed
+  })

@@ -1,7 +1,7 @@
 /**
  * Where the flag server's files come from: the flags bundled with the `svg-country-flags` package, or
  * a folder in Fluent Python's layout (`flags/xx/xx.gif` + `metadata.json`). Files are read through
- * `FileSystem` once, on first request, and kept in memory.
+ * `FileSystem` once, on first request, and kept in memory with their validators (`ETag`, mtime).
  */
 import { createRequire } from "node:module"
 import * as FileSystem from "@effect/platform/FileSystem"
@@ -9,11 +9,16 @@ import * as Path from "@effect/platform/Path"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { sha256Hex } from "./internal/sha256.js"
 
-/** A file the server can answer with. */
+/** A file the server can answer with, and its validators (for conditional requests). */
 export interface FlagFile {
   readonly body: Uint8Array
   readonly contentType: string
+  /** A strong `ETag`: a hash of the bytes, quoted, so the same bytes have the same tag on every start. */
+  readonly etag: string
+  /** When the file last changed (its mtime), when known: the `Last-Modified` answered. */
+  readonly lastModified: Date | undefined
 }
 
 /** The files of one flag set. */
@@ -51,6 +56,17 @@ const contentTypeOf = (name: string) =>
 const metadataOf = (cc: string, country: string) =>
   new TextEncoder().encode(JSON.stringify({ tld_cc: `.${cc}`, iso_cc: cc.toUpperCase(), country }))
 
+const flagFile = (name: string, body: Uint8Array, mtime: Option.Option<Date>): FlagFile => ({
+  body,
+  contentType: contentTypeOf(name),
+  etag: `"${sha256Hex(body).slice(0, 32)}"`,
+  lastModified: Option.getOrUndefined(mtime)
+})
+
+// the body and mtime of a file, as one `FlagFile`
+const readFlagFile = (fs: FileSystem.FileSystem, path: string, name: string) =>
+  Effect.zipWith(fs.readFile(path), fs.stat(path), (body, info) => flagFile(name, body, info.mtime))
+
 /** The flags of the `svg-country-flags` npm package: PNG (100 px wide) and SVG, with country names. */
 export const bundled: Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSystem | Path.Path> =
   Effect.gen(function* () {
@@ -61,7 +77,8 @@ export const bundled: Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSy
       catch: (cause) =>
         new FlagStoreError({ source: "svg-country-flags", reason: "package not installed", cause })
     })
-    const names = yield* fs.readFileString(path.join(root, "countries.json")).pipe(
+    const countries = path.join(root, "countries.json")
+    const names = yield* fs.readFileString(countries).pipe(
       Effect.flatMap((text) => Effect.try(() => JSON.parse(text) as Record<string, string>)),
       Effect.mapError(
         (cause) => new FlagStoreError({ source: root, reason: "countries.json unreadable", cause })
@@ -72,23 +89,30 @@ export const bundled: Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSy
       .sort()
     const published = new Set(codes.map((cc) => cc.toLowerCase()))
     const folders: Record<string, string> = { png: "png100px", svg: "svg" }
-    // keyed by `cc.ext` of published codes and known extensions only, so the cache stays bounded
+    // the metadata is made from countries.json: it changed when that file did
+    const namesChanged = yield* fs.stat(countries).pipe(
+      Effect.map((info) => info.mtime),
+      Effect.orElseSucceed(() => Option.none<Date>())
+    )
+    // keyed by `cc.ext` and `cc/metadata.json` of published codes only, so the caches stay bounded
     const read = yield* Effect.cachedFunction((name: string) => {
       const folder = folders[name.slice(name.lastIndexOf(".") + 1)] ?? ""
-      return fs.readFile(path.join(root, folder, name)).pipe(Effect.option)
+      return readFlagFile(fs, path.join(root, folder, name), name).pipe(Effect.option)
     })
+    const metadata = yield* Effect.cachedFunction((cc: string) =>
+      Effect.sync(() =>
+        flagFile("metadata.json", metadataOf(cc, names[cc.toUpperCase()] ?? cc.toUpperCase()), namesChanged)
+      )
+    )
     return {
       codes,
       extension: "png",
       extensions: ["png", "svg"],
       file: (cc, name) => {
         if (!published.has(cc)) return Effect.succeedNone
-        if (name === "metadata.json") {
-          const body = metadataOf(cc, names[cc.toUpperCase()] ?? cc.toUpperCase())
-          return Effect.succeedSome({ body, contentType: contentTypes.json ?? "" })
-        }
+        if (name === "metadata.json") return Effect.asSome(metadata(cc))
         if (name !== `${cc}.png` && name !== `${cc}.svg`) return Effect.succeedNone
-        return read(name).pipe(Effect.map(Option.map((body) => ({ body, contentType: contentTypeOf(name) }))))
+        return read(name)
       }
     } satisfies FlagStore
   })
@@ -123,25 +147,24 @@ export const directory = (
     const extensions = [...extensionCounts.entries()].sort((a, b) => b[1] - a[1]).map(([ext]) => ext)
     const inside = (file: string) => file.startsWith(`${root}${path.sep}`)
     // only files found are kept (the keys are then bounded by the folder); misses are looked up again
-    const found = new Map<string, Uint8Array>()
-    const read = (relative: string): Effect.Effect<Option.Option<Uint8Array>> => {
+    const found = new Map<string, FlagFile>()
+    const read = (relative: string, name: string): Effect.Effect<Option.Option<FlagFile>> => {
       const known = found.get(relative)
       if (known !== undefined) return Effect.succeedSome(known)
       return fs.realPath(path.join(root, relative)).pipe(
-        Effect.flatMap((real) => (inside(real) ? Effect.asSome(fs.readFile(real)) : Effect.succeedNone)),
-        Effect.tap((body) => {
-          if (Option.isSome(body)) found.set(relative, body.value)
+        Effect.flatMap((real) =>
+          inside(real) ? Effect.asSome(readFlagFile(fs, real, name)) : Effect.succeedNone
+        ),
+        Effect.tap((file) => {
+          if (Option.isSome(file)) found.set(relative, file.value)
         }),
-        Effect.orElseSucceed(() => Option.none<Uint8Array>())
+        Effect.orElseSucceed(() => Option.none<FlagFile>())
       )
     }
     return {
       codes,
       extension: extensions[0] ?? "gif",
       extensions,
-      file: (cc, name) =>
-        read(`${cc}/${name}`).pipe(
-          Effect.map(Option.map((body) => ({ body, contentType: contentTypeOf(name) })))
-        )
+      file: (cc, name) => read(`${cc}/${name}`, name)
     } satisfies FlagStore
   })

@@ -3,8 +3,10 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import { fileNameFor, prepareDestination, safeName } from "../src/FlagFiles.js"
+import * as TestClock from "effect/TestClock"
+import { fileNameFor, prepareDestination, removeLeftovers, safeName, saveFile } from "../src/FlagFiles.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 
 const withFiles = (files: ReturnType<typeof MemoryFileSystem.make>) =>
@@ -76,4 +78,78 @@ describe("file names", () => {
     assert.strictEqual(safeName(".hidden"), "hidden")
     assert.strictEqual(safeName("a\\b\u0000c"), "a_bc")
   })
+})
+
+describe("removeLeftovers", () => {
+  it.effect("removes the temporary files a killed run left, and nothing else", () => {
+    const files = MemoryFileSystem.make()
+    files.state.directories.add("/dest")
+    const keep = [
+      "BR.png",
+      ".hidden",
+      "notes.part",
+      ".x.part",
+      ".BR.png.ABC.part",
+      ".BR.png.abc.part.bak",
+      ".BR.png.123456789abc.part",
+      ".flags-probe-x",
+      "flags-probe-12"
+    ]
+    const gone = [
+      ".BR.png.1a2b3c.part",
+      `.Brazil-BR.png.${Number.MAX_SAFE_INTEGER.toString(36)}.part`,
+      ".CN.png.0.part",
+      ".flags-probe-1234567"
+    ]
+    for (const name of [...keep, ...gone]) files.state.files.set(`/dest/${name}`, new Uint8Array([1]))
+    files.state.directories.add("/dest/.folder.abc.part")
+    files.state.files.set("/elsewhere/.BR.png.1a2b3c.part", new Uint8Array([1]))
+    return Effect.gen(function* () {
+      assert.deepStrictEqual(yield* removeLeftovers("/dest"), [...gone].sort())
+      assert.deepStrictEqual(
+        [...files.state.files.keys()].filter((path) => path.startsWith("/dest/")).sort(),
+        keep.map((name) => `/dest/${name}`).sort()
+      )
+      assert.isTrue(files.state.directories.has("/dest/.folder.abc.part"), "a folder is never removed")
+      assert.isTrue(files.state.files.has("/elsewhere/.BR.png.1a2b3c.part"))
+      assert.deepStrictEqual(yield* removeLeftovers("/dest"), [])
+    }).pipe(withFiles(files))
+  })
+
+  it.effect("removes what saveFile leaves when its run is killed before the rename", () => {
+    const files = MemoryFileSystem.make()
+    files.state.directories.add("/dest")
+    // a run killed between the write and the rename: neither the rename nor the clean-up happens
+    const killed = Layer.effect(
+      FileSystem.FileSystem,
+      Effect.map(Effect.provide(FileSystem.FileSystem, files.layer), (fs) => ({
+        ...fs,
+        rename: () => Effect.never,
+        remove: () => Effect.void
+      }))
+    )
+    return Effect.gen(function* () {
+      const save = yield* Effect.fork(
+        saveFile("/dest", "Brazil-BR.png", new Uint8Array([1, 2])).pipe(
+          Effect.timeout("1 millis"),
+          Effect.provide(Layer.merge(killed, Path.layer)),
+          Effect.ignore
+        )
+      )
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(save)
+      const left = [...files.state.files.keys()]
+      assert.strictEqual(left.length, 1)
+      assert.match(left[0] ?? "", /^\/dest\/\.Brazil-BR\.png\.[0-9a-z]+\.part$/)
+      assert.strictEqual((yield* removeLeftovers("/dest")).length, 1)
+      assert.deepStrictEqual([...files.state.files.keys()], [])
+    }).pipe(withFiles(files))
+  })
+
+  it.effect("a dest it cannot read is a DestinationError", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(removeLeftovers("/missing"))
+      assert.strictEqual(error.message, "cannot write to /missing: cannot read the folder")
+    }).pipe(withFiles(MemoryFileSystem.make()))
+  )
 })

@@ -4,11 +4,14 @@ import type { InvalidCodeArgument } from "../CountryCodes.js"
 import type { DestinationError } from "../FlagFiles.js"
 import type { FlagServerError } from "../FlagServer.js"
 import type { FlagStoreError } from "../FlagStore.js"
+import type { JournalError, SessionMismatch } from "../Journal.js"
+import type { NotAJournal } from "../JournalFormat.js"
 import type { PrimeCheckFailed } from "../PrimeCheck.js"
 import type { PrimePoolError } from "../PrimePool.js"
 import type { DownloadsFailed } from "./BatchRun.js"
 import type { BadList } from "./FetchRun.js"
 import type { PrimeChecksFailed } from "./PrimesRun.js"
+import type { FilesDiffer } from "./VerifyRun.js"
 
 /** The exit codes. */
 export const ExitCode = {
@@ -16,7 +19,7 @@ export const ExitCode = {
   Ok: 0,
   /** Some downloads ended in error, or the run could not start (server unreachable, dest unwritable). */
   Failure: 1,
-  /** Bad arguments: a usage error was printed. */
+  /** Bad arguments: a usage error was printed; or a session file that is not a journal, or not this run's. */
   Usage: 2,
   /** Interrupted by Ctrl-C (SIGINT). */
   Interrupted: 130,
@@ -29,12 +32,16 @@ export type CommandFailure =
   | DownloadsFailed
   | BadList
   | DestinationError
+  | FilesDiffer
   | FlagServerError
   | FlagStoreError
   | InvalidCodeArgument
+  | JournalError
+  | NotAJournal
   | PrimeChecksFailed
   | PrimeCheckFailed
   | PrimePoolError
+  | SessionMismatch
 
 /** How a failed command ends: its exit code, and the line that says why (none when the command has said it). */
 export interface FailureExit {
@@ -47,6 +54,11 @@ const failed = (error: { readonly message: string }): FailureExit => ({
   line: `flags: ${error.message}`
 })
 
+const usage = (error: { readonly message: string }): FailureExit => ({
+  code: ExitCode.Usage,
+  line: `flags: ${error.message}`
+})
+
 /** The exit of each failure, over every tag: a new failure that is not handled here does not compile. */
 export const failureExit: (failure: CommandFailure) => FailureExit = Match.type<CommandFailure>().pipe(
   Match.tagsExhaustive({
@@ -55,12 +67,17 @@ export const failureExit: (failure: CommandFailure) => FailureExit = Match.type<
     DestinationError: failed,
     // a list that is not one: nothing was fetched, as with any bad argument
     BadList: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` }),
+    // each file that differs has its line in the report
+    FilesDiffer: () => ({ code: ExitCode.Failure, line: undefined }),
     FlagServerError: failed,
     FlagStoreError: failed,
-    InvalidCodeArgument: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` }),
+    InvalidCodeArgument: usage,
+    JournalError: failed,
+    NotAJournal: usage,
     // each failed check has its line in the report
     PrimeChecksFailed: () => ({ code: ExitCode.Failure, line: undefined }),
     PrimeCheckFailed: failed,
-    PrimePoolError: failed
+    PrimePoolError: failed,
+    SessionMismatch: usage
   })
 )

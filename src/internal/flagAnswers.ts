@@ -1,6 +1,7 @@
 /**
  * What the flag server answers to a request, whichever HTTP server sends it: routing, the fault
- * draw, the delay, the log line. With no faults and no log, each answer is built once and reused.
+ * draw, the delay, the log line, conditional requests (`304 Not Modified`). With no faults and no
+ * log, each answer is built once and reused.
  */
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
@@ -37,6 +38,12 @@ export class InFlight {
   }
 }
 
+/** A request's conditional headers, as sent (`If-None-Match`, `If-Modified-Since`). */
+export interface Conditions {
+  readonly ifNoneMatch: string | undefined
+  readonly ifModifiedSince: string | undefined
+}
+
 /** A flag store behind the fault menu. */
 export interface Responder {
   readonly codes: ReadonlyArray<string>
@@ -44,8 +51,11 @@ export interface Responder {
   readonly inFlight: InFlight
   /** Whether a request for `url` counts in `inFlight` (a look at `/stats` does not). */
   readonly counted: (url: string) => boolean
-  /** The answer to `method url` (the raw request target, query included), after any delay. */
-  readonly respond: (method: string, url: string) => Effect.Effect<Answer>
+  /**
+   * The answer to `method url` (the raw request target, query included), after any delay; a file
+   * whose validators match `conditions` is a `304 Not Modified` with no body.
+   */
+  readonly respond: (method: string, url: string, conditions?: Conditions) => Effect.Effect<Answer>
 }
 
 const whole: Transfer = { _tag: "None" }
@@ -76,10 +86,52 @@ const notAllowedEffect = Effect.succeed(notAllowed)
 
 const fileAnswer = (file: FlagStore.FlagFile, transfer: Transfer = whole): Answer => ({
   status: 200,
-  headers: { "content-type": file.contentType, "content-length": String(file.body.length) },
+  headers: {
+    "content-type": file.contentType,
+    "content-length": String(file.body.length),
+    etag: file.etag,
+    ...(file.lastModified === undefined ? {} : { "last-modified": file.lastModified.toUTCString() })
+  },
   body: file.body,
   transfer
 })
+
+const opaque = (tag: string) => (tag.startsWith("W/") ? tag.slice(2) : tag)
+
+// RFC 9110 13.1.2-3 and 13.2.2: If-None-Match (weak comparison) decides when sent, If-Modified-Since
+// only without it; a date that does not parse is ignored, as the RFC says
+const unchanged = (headers: Answer["headers"], conditions: Conditions): boolean => {
+  const etag = headers.etag
+  if (conditions.ifNoneMatch !== undefined) {
+    if (etag === undefined) return false
+    const tags = conditions.ifNoneMatch.split(",").map((tag) => tag.trim())
+    return tags.includes("*") || tags.some((tag) => opaque(tag) === opaque(etag))
+  }
+  const modified = headers["last-modified"]
+  if (conditions.ifModifiedSince === undefined || modified === undefined) return false
+  const since = Date.parse(conditions.ifModifiedSince)
+  return !Number.isNaN(since) && Date.parse(modified) <= since
+}
+
+/** `answer`, or a 304 with its validators when the request's conditions say the client has it. */
+const conditional = (answer: Answer, conditions: Conditions | undefined): Answer => {
+  if (conditions === undefined || answer.status !== 200 || !unchanged(answer.headers, conditions))
+    return answer
+  const { etag, "last-modified": modified } = answer.headers
+  return {
+    status: 304,
+    headers: {
+      ...(etag === undefined ? {} : { etag }),
+      ...(modified === undefined ? {} : { "last-modified": modified })
+    },
+    body: empty,
+    transfer: whole
+  }
+}
+
+const noConditions = (conditions: Conditions | undefined) =>
+  conditions === undefined ||
+  (conditions.ifNoneMatch === undefined && conditions.ifModifiedSince === undefined)
 
 const statusAnswer = (status: number, retryAfter: Option.Option<number>): Answer => ({
   status,
@@ -143,7 +195,8 @@ export const make = (
     return now < windowFrom + window
   })
 
-  const faultyAnswer = (method: string, cc: string, name: string) =>
+  // a 304 has no body to break: its transfer is whole, as a HEAD's is
+  const faultyAnswer = (method: string, cc: string, name: string, conditions: Conditions | undefined) =>
     Effect.gen(function* () {
       if (yield* throttledNow) {
         inFlight.throttled++
@@ -156,7 +209,7 @@ export const make = (
           ? statusAnswer(fault.status, fault.retryAfter)
           : Option.match(yield* store.file(cc, name), {
               onNone: () => notFound,
-              onSome: (file) => fileAnswer(file, method === "HEAD" ? whole : fault)
+              onSome: (file) => conditional(fileAnswer(file, method === "HEAD" ? whole : fault), conditions)
             })
       if (!quiet) {
         const seconds = (Duration.toMillis(decision.delay) / 1000).toFixed(2)
@@ -172,7 +225,7 @@ export const make = (
     extension: store.extension,
     inFlight,
     counted: (url) => url !== "/stats",
-    respond: (method, url) => {
+    respond: (method, url, conditions) => {
       const queryAt = url.indexOf("?")
       const path = queryAt === -1 ? url : url.slice(0, queryAt)
       const readOnly = method === "GET" || method === "HEAD"
@@ -195,8 +248,9 @@ export const make = (
         return notFoundEffect
       }
       if (!readOnly) return notAllowedEffect
-      if (!plain) return faultyAnswer(method, cc, name)
-      return ready.get(path) ?? plainAnswer(path, cc, name)
+      if (!plain) return faultyAnswer(method, cc, name, conditions)
+      const answer = ready.get(path) ?? plainAnswer(path, cc, name)
+      return noConditions(conditions) ? answer : Effect.map(answer, (a) => conditional(a, conditions))
     }
   }
 }

@@ -58,7 +58,11 @@ const toResponse = (head: boolean, answer: Answer): HttpServerResponse.HttpServe
 export const httpApp = (responder: Responder): HttpApp.Default =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const inFlight = responder.inFlight
-    const answer = Effect.map(responder.respond(request.method, request.url), (answer) =>
+    const conditions = {
+      ifNoneMatch: request.headers["if-none-match"],
+      ifModifiedSince: request.headers["if-modified-since"]
+    }
+    const answer = Effect.map(responder.respond(request.method, request.url, conditions), (answer) =>
       toResponse(request.method === "HEAD", answer)
     )
     if (!responder.counted(request.url)) return answer

@@ -71,8 +71,17 @@ export const listener = (
     if (closeEach) response.shouldKeepAlive = false
     const counted = responder.counted(url)
     if (counted) inFlight.enter()
+    // Node has parsed the headers already (it checks Host on every HTTP/1.1 request)
+    const ifNoneMatch = request.headers["if-none-match"]
+    const ifModifiedSince = request.headers["if-modified-since"]
+    const conditions =
+      ifNoneMatch === undefined && ifModifiedSince === undefined
+        ? undefined
+        : { ifNoneMatch, ifModifiedSince }
     const fiber = runFork(
-      Effect.flatMap(responder.respond(method, url), (answer) => send(method === "HEAD", response, answer))
+      Effect.flatMap(responder.respond(method, url, conditions), (answer) =>
+        send(method === "HEAD", response, answer)
+      )
     )
     const done = (exit: Exit.Exit<void>) => {
       if (counted) inFlight.leave()

@@ -1,17 +1,22 @@
 /**
  * An in-memory `FileSystem` for tests: what the downloader writes lands in a `Map`; writes can be slowed
- * on Effect's clock (`writeDelay`) or fail once the disk is full (`capacity`).
+ * on Effect's clock (`writeDelay`) or fail once the disk is full (`capacity`). Each file's modification
+ * time is the Clock time of its last write (`mtimes`, which a test may change as `touch` would).
  */
 
 import * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 
 export interface MemoryFiles {
   readonly files: Map<string, Uint8Array>
   readonly directories: Set<string>
+  /** Each file's modification time, Clock milliseconds. */
+  readonly mtimes: Map<string, number>
 }
 
 const notFound = (method: string, path: string) =>
@@ -24,7 +29,7 @@ export const make = (
     readonly capacity?: number
   } = {}
 ) => {
-  const state: MemoryFiles = { files: new Map(), directories: new Set(["/"]) }
+  const state: MemoryFiles = { files: new Map(), directories: new Set(["/"]), mtimes: new Map() }
   let written = 0
   const fs = FileSystem.makeNoop({
     access: (path) =>
@@ -33,10 +38,6 @@ export const make = (
         : Effect.fail(notFound("access", path)),
     exists: (path) =>
       Effect.sync(() => state.files.has(path) || state.directories.has(path.replace(/\/+$/, "") || "/")),
-    readFile: (path) => {
-      const data = state.files.get(path)
-      return data === undefined ? Effect.fail(notFound("readFile", path)) : Effect.succeed(data)
-    },
     // as Node's mkdir: without `recursive`, an existing entry or a missing parent is an error
     makeDirectory: (path, options) =>
       Effect.suspend(() => {
@@ -64,11 +65,37 @@ export const make = (
         })
       }),
     stat: (path) =>
-      state.directories.has(path.replace(/\/+$/, ""))
-        ? Effect.succeed({ type: "Directory" } as FileSystem.File.Info)
-        : state.files.has(path)
-          ? Effect.succeed({ type: "File" } as FileSystem.File.Info)
-          : Effect.fail(notFound("stat", path)),
+      Effect.suspend(() => {
+        if (state.directories.has(path.replace(/\/+$/, ""))) {
+          return Effect.succeed({ type: "Directory" } as FileSystem.File.Info)
+        }
+        const data = state.files.get(path)
+        if (data === undefined) return Effect.fail(notFound("stat", path))
+        const mtime = Option.map(Option.fromNullable(state.mtimes.get(path)), (ms) => new Date(ms))
+        return Effect.succeed({
+          type: "File",
+          size: FileSystem.Size(data.length),
+          mtime
+        } as FileSystem.File.Info)
+      }),
+    readFile: (path) =>
+      Effect.suspend(() => {
+        const data = state.files.get(path)
+        return data === undefined ? Effect.fail(notFound("readFile", path)) : Effect.succeed(data)
+      }),
+    // the names directly inside `path`, files and folders
+    readDirectory: (path) =>
+      Effect.suspend(() => {
+        const dir = path.replace(/\/+$/, "") || "/"
+        if (!state.directories.has(dir)) return Effect.fail(notFound("readDirectory", path))
+        const prefix = dir === "/" ? "/" : `${dir}/`
+        const names = [...state.files.keys(), ...state.directories]
+          .filter(
+            (entry) => entry.startsWith(prefix) && entry !== dir && !entry.slice(prefix.length).includes("/")
+          )
+          .map((entry) => entry.slice(prefix.length))
+        return Effect.succeed(names.sort())
+      }),
     writeFile: (path, data) =>
       Effect.gen(function* () {
         // a write in progress is visible as a partial file, as on a real disk
@@ -87,16 +114,24 @@ export const make = (
         }
         written += data.length
         state.files.set(path, data)
+        state.mtimes.set(path, yield* Clock.currentTimeMillis)
       }),
     rename: (from, to) =>
       Effect.suspend(() => {
         const data = state.files.get(from)
         if (data === undefined) return Effect.fail(notFound("rename", from))
+        const mtime = state.mtimes.get(from)
         state.files.delete(from)
+        state.mtimes.delete(from)
         state.files.set(to, data)
+        if (mtime !== undefined) state.mtimes.set(to, mtime)
         return Effect.void
       }),
-    remove: (path) => Effect.sync(() => void state.files.delete(path))
+    remove: (path) =>
+      Effect.sync(() => {
+        state.files.delete(path)
+        state.mtimes.delete(path)
+      })
   })
   return { layer: Layer.succeed(FileSystem.FileSystem, fs), state }
 }

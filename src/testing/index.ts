@@ -5,13 +5,16 @@
  * - `MemoryHttpClient`: answers from a function of the URL after delays on Effect's clock, counting
  *   requests in flight; `flagSite(codes)` answers the layout the downloader asks for
  *   (`{baseUrl}/{cc}/{cc}.{ext}`, `{baseUrl}/{cc}/metadata.json`).
- * - `MemoryFileSystem`: files in a `Map`; slow writes, a full disk.
+ * - `MemoryFileSystem`: files in a `Map` with their mtimes; slow writes, a full disk.
+ * - `MemoryJournal`: a session journal in memory (`Journal.makeMemory`): its layer, and what it holds
+ *   (what a crash would leave), its writes and syncs.
  * - `RecordingTerminal`: every write with the time it happened at.
  * - `ScreenTerminal` and `ScreenModel`: a `Terminal` that applies what is written (`\r`, cursor moves,
  *   erases, wrapping, SGR, OSC 9;4) to a grid of cells, so a test asserts what a person would see.
  */
 export * as MemoryFileSystem from "./MemoryFileSystem.js"
 export * as MemoryHttpClient from "./MemoryHttpClient.js"
+export * as MemoryJournal from "./MemoryJournal.js"
 export * as RecordingTerminal from "./RecordingTerminal.js"
 export * as ScreenModel from "./ScreenModel.js"
 export * as ScreenTerminal from "./ScreenTerminal.js"

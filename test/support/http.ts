@@ -13,14 +13,25 @@ export interface RawResponse {
 export const rawRequest = (
   baseUrl: string,
   path: string,
-  options: { readonly method?: string; readonly timeoutMs?: number } = {}
+  options: {
+    readonly method?: string
+    readonly timeoutMs?: number
+    readonly headers?: Readonly<Record<string, string>>
+  } = {}
 ): Effect.Effect<RawResponse> =>
   Effect.async<RawResponse>((resume) => {
     const url = new URL(baseUrl)
     const chunks: Array<Buffer> = []
     let received: Http.IncomingMessage | undefined
     const request = Http.request(
-      { host: url.hostname, port: url.port, path, method: options.method ?? "GET", agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: options.method ?? "GET",
+        agent: false,
+        ...(options.headers === undefined ? {} : { headers: options.headers })
+      },
       (response) => {
         received = response
         const finish = (error: string | undefined) =>

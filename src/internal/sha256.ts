@@ -1,0 +1,14 @@
+/**
+ * SHA-256 of a body already in memory, as lowercase hex: what a session journals for each saved file
+ * and `flags verify` checks.
+ *
+ * `node:crypto`'s `createHash`, not WebCrypto's `crypto.subtle.digest`. Measured here (Node 20, 676
+ * random bodies per size, three rounds, median), per body: 1 KB 2.2 µs vs 11 µs, 4 KB 3.9 µs vs 12 µs,
+ * 10 KB 8.2 µs vs 13 µs — and that is `subtle` given all 676 at once; awaited one at a time, as a
+ * download would, each digest takes 80–140 µs, as it goes through the thread pool and back. The
+ * synchronous hash of a whole 676-flag run costs a few milliseconds, under 5 % of the run.
+ */
+import { createHash } from "node:crypto"
+
+/** The SHA-256 of `bytes`, 64 lowercase hex digits. */
+export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex")
