@@ -5,7 +5,7 @@
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 
-/** Downloads ended, tagged `status` = OK | NOT_FOUND | ERROR | SKIPPED. */
+/** Downloads ended, tagged `status` = OK | NOT_FOUND | ERROR | SKIPPED | UNCHANGED (items a resumed session skipped are not counted). */
 export const downloads = Metric.counter("flags_downloads_total", {
   description: "Flag downloads ended, by status",
   incremental: true
@@ -16,7 +16,8 @@ export const downloadsByStatus = {
   OK: Metric.tagged(downloads, "status", "OK"),
   NOT_FOUND: Metric.tagged(downloads, "status", "NOT_FOUND"),
   ERROR: Metric.tagged(downloads, "status", "ERROR"),
-  SKIPPED: Metric.tagged(downloads, "status", "SKIPPED")
+  SKIPPED: Metric.tagged(downloads, "status", "SKIPPED"),
+  UNCHANGED: Metric.tagged(downloads, "status", "UNCHANGED")
 } as const
 
 /** How long each download took (request, body, save), in milliseconds. */

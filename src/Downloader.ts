@@ -15,7 +15,9 @@ import * as FlagClient from "./FlagClient.js"
 import { fileNameFor, type OnExists } from "./FlagFiles.js"
 import * as Engine from "./internal/engine.js"
 import * as Job from "./internal/job.js"
+import type { Journal } from "./Journal.js"
 import type { Outcome, Summary } from "./Outcome.js"
+import * as Sessions from "./Sessions.js"
 
 /** Where to download from and to. */
 export interface DownloadConfig extends FlagClient.RequestOptions {
@@ -87,15 +89,49 @@ export interface DownloadManyOptions {
   readonly onStart?: ((cc: string) => Effect.Effect<void>) | undefined
   /** Called as each download ends, e.g. to draw progress. */
   readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
+  /**
+   * Run in the session of the context's `Journal`: resume what it says was done, journal each
+   * download as it ends (see `Sessions`).
+   */
+  readonly session?: Sessions.SessionOptions | undefined
 }
 
-/** Downloads every code with bounded concurrency and counts the outcomes (in the codes' order). */
-export const downloadMany = (
+/**
+ * Downloads every code with bounded concurrency and counts the outcomes (in the codes' order). With
+ * `session`, a run resumes the context's `Journal` and records to it: the done codes are not
+ * requested again (`resumed` outcomes), and a journal of another run is refused (`SessionMismatch`).
+ */
+export function downloadMany(
+  codes: ReadonlyArray<string>,
+  config: DownloadConfig,
+  options: DownloadManyOptions & { readonly session?: undefined }
+): Effect.Effect<Summary, never, Deps>
+export function downloadMany(
+  codes: ReadonlyArray<string>,
+  config: DownloadConfig,
+  options: DownloadManyOptions & { readonly session: Sessions.SessionOptions }
+): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
+export function downloadMany(
   codes: ReadonlyArray<string>,
   config: DownloadConfig,
   options: DownloadManyOptions
-): Effect.Effect<Summary, never, Deps> =>
-  Engine.summary(codes.map(jobFor(config)), engineConfig(config), options)
+): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
+export function downloadMany(
+  codes: ReadonlyArray<string>,
+  config: DownloadConfig,
+  options: DownloadManyOptions
+): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal> {
+  const jobs = codes.map(jobFor(config))
+  const session = options.session
+  if (session === undefined) return Engine.summary(jobs, engineConfig(config), options)
+  const header = {
+    command: "download" as const,
+    server: session.server ?? config.baseUrl.replace(/\/+$/, ""),
+    extension: config.extension,
+    names: config.names
+  }
+  return Sessions.run(header, jobs, engineConfig(config), { ...options, session })
+}
 
 /**
  * The outcomes as a `Stream`, in the order downloads end, with the same bounded concurrency: for

@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import { type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
-import { redirecting, request } from "./internal/answer.js"
+import { type Answer, redirecting, request } from "./internal/answer.js"
 import { currentHostPolicy, currentRequestSlots } from "./internal/batchContext.js"
 import type { Expected } from "./internal/contentTypes.js"
 import { withDeadlines } from "./internal/deadlines.js"
@@ -34,9 +34,13 @@ export const defaultRequestOptions: RequestOptions = {
   maxBytes: 10 * 1024 * 1024
 }
 
-const attempt = (url: string, options: RequestOptions, expected: Expected) =>
-  Effect.withFiberRuntime<Uint8Array, RequestError, HttpClient.HttpClient>((fiber) => {
-    const watched = watchedAttempt(url, options, expected)
+export type { Answer } from "./internal/answer.js"
+
+type Conditions = Readonly<Record<string, string>> | undefined
+
+const attempt = (url: string, options: RequestOptions, expected: Expected, conditions: Conditions) =>
+  Effect.withFiberRuntime<Answer, RequestError, HttpClient.HttpClient>((fiber) => {
+    const watched = watchedAttempt(url, options, expected, conditions)
     const policy = fiber.getFiberRef(currentHostPolicy)
     return policy === undefined
       ? watched
@@ -51,7 +55,7 @@ const polite = (
   policy: HostPolicy.HostPolicy,
   slots: Effect.Semaphore | undefined,
   url: string,
-  self: Effect.Effect<Uint8Array, RequestError, HttpClient.HttpClient>
+  self: Effect.Effect<Answer, RequestError, HttpClient.HttpClient>
 ) => {
   const host = HostPolicy.hostOf(url)
   return Effect.zipRight(policy.gate(host), slots === undefined ? self : slots.withPermits(1)(self)).pipe(
@@ -65,11 +69,11 @@ const polite = (
   )
 }
 
-const watchedAttempt = (url: string, options: RequestOptions, expected: Expected) =>
+const watchedAttempt = (url: string, options: RequestOptions, expected: Expected, conditions: Conditions) =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     withDeadlines((deadlines) =>
       deadlines.watch(
-        request(redirecting(client), url, options.maxBytes, expected),
+        request(redirecting(client), url, options.maxBytes, expected, conditions),
         Duration.toMillis(options.timeout),
         (phase) =>
           withoutStack(
@@ -124,8 +128,20 @@ export const get = (
   url: string,
   options: RequestOptions = defaultRequestOptions,
   expected: Expected = "image"
-) => {
-  const once = attempt(url, options, expected)
+): Effect.Effect<Uint8Array, RequestError, HttpClient.HttpClient> =>
+  Effect.map(getAnswer(url, options, expected), (answer) => answer.body as Uint8Array)
+
+/**
+ * GETs `url` as `get` does, with the server's `ETag` and `Last-Modified`; with `conditions`
+ * (`if-none-match`, `if-modified-since`), a 304 is an answer without a body.
+ */
+export const getAnswer = (
+  url: string,
+  options: RequestOptions = defaultRequestOptions,
+  expected: Expected = "image",
+  conditions?: Readonly<Record<string, string>> | undefined
+): Effect.Effect<Answer, RequestError, HttpClient.HttpClient> => {
+  const once = attempt(url, options, expected, conditions)
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
     withSpanWhenTraced("FlagClient.get", { url })
   )

@@ -83,8 +83,14 @@ export const prepareDestination = (dest: string) =>
     const info = yield* fs.stat(dest).pipe(Effect.mapError(fail("cannot read the folder")))
     if (info.type !== "Directory") return yield* new DestinationError({ dest, reason: "not a folder" })
     const probe = path.join(dest, `.flags-probe-${yield* Random.nextInt}`)
-    yield* fs.writeFile(probe, new Uint8Array()).pipe(Effect.mapError(fail("not writable")))
-    yield* fs.remove(probe).pipe(Effect.ignore)
+    // uninterruptible: a Ctrl-C between the write and the remove would leave the probe behind
+    yield* fs
+      .writeFile(probe, new Uint8Array())
+      .pipe(
+        Effect.ensuring(Effect.ignore(fs.remove(probe))),
+        Effect.uninterruptible,
+        Effect.mapError(fail("not writable"))
+      )
   })
 
 /**

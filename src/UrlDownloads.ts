@@ -11,7 +11,9 @@ import type { OnExists } from "./FlagFiles.js"
 import type * as HostPolicy from "./HostPolicy.js"
 import * as Engine from "./internal/engine.js"
 import type * as Job from "./internal/job.js"
+import type { Journal } from "./Journal.js"
 import type { Outcome, Summary } from "./Outcome.js"
+import * as Sessions from "./Sessions.js"
 import { namer, type UrlItem } from "./UrlList.js"
 
 /** Where to save, and how requests are made. */
@@ -32,6 +34,11 @@ export interface UrlDownloadOptions {
   readonly onStart?: ((url: string) => Effect.Effect<void>) | undefined
   /** Called as each download ends. */
   readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
+  /**
+   * Run in the session of the context's `Journal`: resume what it says was done, journal each
+   * download as it ends (see `Sessions`). Items are keyed by URL: a URL listed again is fetched once.
+   */
+  readonly session?: Sessions.SessionOptions | undefined
 }
 
 const jobsOf = (items: Iterable<UrlItem>): Iterable<Job.Job<never>> => ({
@@ -58,14 +65,42 @@ const settingsOf = (config: UrlDownloadConfig, options: UrlDownloadOptions) =>
 
 type Deps = Job.Deps | HttpClient.HttpClient
 
-/** Downloads every URL, the outcomes (in the list's order) counted; an outcome's `id` is its URL. */
-export const downloadUrls = (
+/**
+ * Downloads every URL, the outcomes (in the list's order) counted; an outcome's `id` is its URL. With
+ * `session`, a run resumes the context's `Journal` and records to it (see `downloadMany`).
+ */
+export function downloadUrls(
+  items: ReadonlyArray<UrlItem>,
+  config: UrlDownloadConfig,
+  options: UrlDownloadOptions & { readonly session?: undefined }
+): Effect.Effect<Summary, never, Deps>
+export function downloadUrls(
+  items: ReadonlyArray<UrlItem>,
+  config: UrlDownloadConfig,
+  options: UrlDownloadOptions & { readonly session: Sessions.SessionOptions }
+): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
+export function downloadUrls(
   items: ReadonlyArray<UrlItem>,
   config: UrlDownloadConfig,
   options: UrlDownloadOptions
-): Effect.Effect<Summary, never, Deps> => {
+): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
+export function downloadUrls(
+  items: ReadonlyArray<UrlItem>,
+  config: UrlDownloadConfig,
+  options: UrlDownloadOptions
+): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal> {
   const [engineConfig, runOptions] = settingsOf(config, options)
-  return Engine.summary([...jobsOf(items)], engineConfig, runOptions)
+  const jobs = [...jobsOf(items)]
+  const session = options.session
+  if (session === undefined) return Engine.summary(jobs, engineConfig, runOptions)
+  // the first of a URL listed twice is the session's item, with its out= (if any)
+  const outs = new Map<string, string | undefined>()
+  for (const item of items) if (!outs.has(item.url)) outs.set(item.url, item.out)
+  return Sessions.run({ command: "fetch" }, jobs, engineConfig, {
+    ...runOptions,
+    session,
+    outs: (id) => outs.get(id)
+  })
 }
 
 /** The outcomes as a `Stream`, in the order downloads end; `items` is read lazily, one per free slot. */

@@ -69,7 +69,7 @@ describe("soak", () => {
         const codes = Array.from({ length: total }, (_, i) => everyCode[i % everyCode.length] ?? "AA")
         const quarter = Math.floor(total / 4)
         const heap: Array<number> = []
-        const counts = { OK: 0, NOT_FOUND: 0, ERROR: 0, SKIPPED: 0 }
+        const counts = { OK: 0, NOT_FOUND: 0, ERROR: 0, SKIPPED: 0, UNCHANGED: 0 }
         const fdsBefore = openFiles()
         let done = 0
         yield* downloadStream(

@@ -1,5 +1,6 @@
 /**
- * One request and what its answer means: the body of a 200 whose type fits, a `FlagNotFound` for a 404,
+ * One request and what its answer means: the body of a 200 whose type fits (with the server's
+ * validators), a 304 to a conditional request, a `FlagNotFound` for a 404,
  * an `HttpStatusError` (with its `Retry-After`) for any other status, a `TransportError` saying why a
  * connection failed; redirects followed by the `Redirects` policy, error bodies read so connections
  * are reused. The hot path: no generator.
@@ -81,29 +82,54 @@ const bodyOf = (
       error._tag === "Oversized" ? tooLarge(url, maxBytes) : transport(url, error)
   )
 
-/** One request and what its answer means (the hot path: no generator). */
+/** A 200's body, or a 304's "keep yours" (only to a request with conditions), with the server's validators. */
+export interface Answer {
+  /** The body of a 200; `undefined` for a 304 Not Modified. */
+  readonly body: Uint8Array | undefined
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+}
+
+/**
+ * One request and what its answer means (the hot path: no generator). With `conditions`
+ * (`If-None-Match`, `If-Modified-Since`), a 304 is an answer; without, it is a status like any other.
+ */
 export const request = (
   client: HttpClient.HttpClient.With<ClientFailure>,
   url: string,
   maxBytes: number,
-  expected: Expected
-): Effect.Effect<Uint8Array, RequestError> =>
+  expected: Expected,
+  conditions?: Readonly<Record<string, string>> | undefined
+): Effect.Effect<Answer, RequestError> =>
   Effect.flatMap(FiberRef.get(currentPhaseTracker), (tracker) =>
     Effect.flatMap(
-      Effect.mapError(client.get(url), (error) => transport(url, error)),
-      (response): Effect.Effect<Uint8Array, RequestError> => {
+      Effect.mapError(
+        conditions === undefined ? client.get(url) : client.get(url, { headers: conditions }),
+        (error) => transport(url, error)
+      ),
+      (response): Effect.Effect<Answer, RequestError> => {
         // each read of `headers` converts the platform's headers anew: read them once
         const headers = response.headers
         const status = response.status
         if (status === 200) {
           const contentType = headers["content-type"]
-          if (acceptsContentType(expected, contentType)) return bodyOf(url, response, maxBytes, tracker)
+          if (acceptsContentType(expected, contentType)) {
+            return Effect.map(bodyOf(url, response, maxBytes, tracker), (body) => ({
+              body,
+              etag: headers.etag,
+              lastModified: headers["last-modified"]
+            }))
+          }
           return Effect.zipRight(
             Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)),
             Effect.fail(
               withoutStack(() => new UnexpectedContentType({ url, contentType: contentType ?? "" }))
             )
           )
+        }
+        if (status === 304 && conditions !== undefined) {
+          const answer = { body: undefined, etag: headers.etag, lastModified: headers["last-modified"] }
+          return Effect.as(Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)), answer)
         }
         return Effect.zipRight(
           Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)),

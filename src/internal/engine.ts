@@ -20,20 +20,22 @@ import { sharingDeadlines } from "./deadlines.js"
 import { type Deps, type EngineConfig, type Job, runJob } from "./job.js"
 
 /** How many at once, how politely, and who hears of each start and outcome. */
-export interface RunOptions {
+export interface RunOptions<E = never> {
   readonly concurrency: number
   readonly policy?: HostPolicy.HostPolicyOptions | undefined
   readonly onStart?: ((id: string) => Effect.Effect<void>) | undefined
-  /** Each outcome with the index of its job, as it ends. */
-  readonly emit: (outcome: Outcome, index: number) => Effect.Effect<void>
+  /** Each outcome with the index of its job, as it ends; a failure here (a journal's) ends the batch. */
+  readonly emit: (outcome: Outcome, index: number) => Effect.Effect<void, E>
 }
 
+type One<R, E> = (job: Job<R>, index: number) => Effect.Effect<void, E, Deps | R>
+
 /** Runs every job with bounded concurrency, telling `emit` each outcome as it ends. */
-export const run = <R>(
+export const run = <R, E = never>(
   jobs: Iterable<Job<R>>,
   config: EngineConfig,
-  options: RunOptions
-): Effect.Effect<void, never, Deps | R> => {
+  options: RunOptions<E>
+): Effect.Effect<void, E, Deps | R> => {
   const concurrency = Math.max(1, options.concurrency)
   const { onStart, emit } = options
   const one = (job: Job<R>, index: number) => {
@@ -49,14 +51,10 @@ export const run = <R>(
 }
 
 /** N workers pulling jobs in order: the flags downloader's way, with nothing per host to keep. */
-const direct = <R>(
-  jobs: Iterable<Job<R>>,
-  concurrency: number,
-  one: (job: Job<R>, index: number) => Effect.Effect<void, never, Deps | R>
-) => {
+const direct = <R, E>(jobs: Iterable<Job<R>>, concurrency: number, one: One<R, E>) => {
   const iterator = jobs[Symbol.iterator]()
   let index = 0
-  const worker: Effect.Effect<void, never, Deps | R> = Effect.suspend(() => {
+  const worker: Effect.Effect<void, E, Deps | R> = Effect.suspend(() => {
     const next = iterator.next()
     return next.done ? Effect.void : Effect.zipRight(one(next.value, index++), worker)
   })
@@ -70,11 +68,11 @@ const direct = <R>(
 const lookahead = (concurrency: number) => Math.max(1000, 4 * concurrency)
 
 /** A queue and workers per host; `concurrency` permits for requests in flight across all hosts. */
-const policed = <R>(
+const policed = <R, E>(
   jobs: Iterable<Job<R>>,
   options: HostPolicy.HostPolicyOptions,
   concurrency: number,
-  one: (job: Job<R>, index: number) => Effect.Effect<void, never, Deps | R>
+  one: One<R, E>
 ) =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -96,19 +94,14 @@ interface HostQueue<R> {
 }
 
 /** Reads the jobs into their hosts' queues (at most `lookahead` ahead), starting workers up to `perHost`. */
-const distribute = <R>(
-  jobs: Iterable<Job<R>>,
-  perHost: number,
-  concurrency: number,
-  one: (job: Job<R>, index: number) => Effect.Effect<void, never, Deps | R>
-) =>
+const distribute = <R, E>(jobs: Iterable<Job<R>>, perHost: number, concurrency: number, one: One<R, E>) =>
   Effect.gen(function* () {
     const ahead = yield* Effect.makeSemaphore(lookahead(concurrency))
-    const workers = yield* FiberSet.make<void, never>()
+    const workers = yield* FiberSet.make<void, E>()
     const start = yield* FiberSet.runtime(workers)<Deps | R>()
     const hosts = new Map<string, HostQueue<R>>()
     // a worker takes its host's jobs until none is left, then ends
-    const work = (host: HostQueue<R>): Effect.Effect<void, never, Deps | R> =>
+    const work = (host: HostQueue<R>): Effect.Effect<void, E, Deps | R> =>
       Effect.suspend(() => {
         const next = host.queue.shift()
         if (next === undefined) {
@@ -132,7 +125,7 @@ const distribute = <R>(
         start(work(host))
       }
     }
-    // every worker has ended; a worker that died (a defect, not an outcome) ends the batch with it
+    // every worker has ended; a worker that failed (a journal) or died (a defect) ends the batch with it
     yield* Effect.raceFirst(FiberSet.awaitEmpty(workers), FiberSet.join(workers))
   })
 

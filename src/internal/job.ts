@@ -9,12 +9,17 @@ import * as Path from "@effect/platform/Path"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
-import type { DownloadError } from "../DownloadErrors.js"
+import { type DownloadError, FlagNotFound } from "../DownloadErrors.js"
 import * as DownloadMetrics from "../DownloadMetrics.js"
 import * as FlagClient from "../FlagClient.js"
 import { numbered, type OnExists, saveFile } from "../FlagFiles.js"
+import type { Entry } from "../JournalFormat.js"
 import type { Outcome } from "../Outcome.js"
+import type { ResumeOptions } from "../Resume.js"
+import * as Resume from "../Resume.js"
+import type { Answer } from "./answer.js"
 import type { Expected } from "./contentTypes.js"
+import { sha256Hex } from "./sha256.js"
 import { withSpanWhenTraced } from "./spans.js"
 
 /** One download: where its body is, and the name its file gets in dest. */
@@ -26,50 +31,151 @@ export interface Job<R = never> {
   readonly name: string | Effect.Effect<string, DownloadError, R>
   /** The span it runs in when a tracer is on. */
   readonly span: { readonly name: string; readonly attributes: Record<string, unknown> }
+  /** In a resumed session, the journal's last entry for it. */
+  readonly journaled?: Entry | undefined
 }
 
 /** How the engine downloads and saves. */
 export interface EngineConfig extends FlagClient.RequestOptions {
   readonly dest: string
   readonly onExists: OnExists
+  /**
+   * In a session: each job's journaled entry is checked against dest first (`Resume.check`: done,
+   * redone, revalidated…), and every body saved is hashed while in memory.
+   */
+  readonly resume?: ResumeOptions | undefined
 }
 
 /** What the engine needs from the platform. */
 export type Deps = HttpClient.HttpClient | FileSystem.FileSystem | Path.Path
 
-const saved = (id: string, file: string): Outcome => ({ id, status: "OK", file })
-
 /** Downloads one job and saves it, counted by the downloader's metrics; never fails: a failure is an outcome. */
 export const runJob = <R>(job: Job<R>, config: EngineConfig): Effect.Effect<Outcome, never, Deps | R> =>
   runJobUntraced(job, config).pipe(
-    Effect.tap((outcome) => Metric.increment(DownloadMetrics.downloadsByStatus[outcome.status])),
+    Effect.tap((outcome) =>
+      outcome.resumed === true
+        ? Effect.void
+        : Metric.increment(DownloadMetrics.downloadsByStatus[outcome.status])
+    ),
     Metric.trackDurationWith(DownloadMetrics.downloadDuration, Duration.toMillis),
     withSpanWhenTraced(job.span.name, job.span.attributes)
   )
 
 const runJobUntraced = <R>(job: Job<R>, config: EngineConfig): Effect.Effect<Outcome, never, Deps | R> => {
-  const id = job.id
-  const fetch = (name: string) =>
-    Effect.map(FlagClient.get(job.url, config, job.expected), (body) => [body, name] as const)
-  const fetched = typeof job.name === "string" ? fetch(job.name) : Effect.flatMap(job.name, fetch)
-  const save = ([body, name]: readonly [Uint8Array, string]) =>
-    config.onExists === "rename"
-      ? Effect.flatMap(freeName(config.dest, name), (free) =>
-          Effect.as(saveFile(config.dest, free, body), saved(id, free))
+  const resume = config.resume
+  const outcome =
+    resume === undefined
+      ? fresh(job, config)
+      : Effect.flatMap(Resume.check(job.journaled, resume, config.dest), (decision) =>
+          decided(job, config, decision)
         )
-      : Effect.as(saveFile(config.dest, name, body), saved(id, name))
-  const download = fetched.pipe(FlagClient.withinMaxTime(job.url, config), Effect.flatMap(save))
-  const skipping =
-    config.onExists === "skip" && typeof job.name === "string"
-      ? Effect.flatMap(exists(config.dest, job.name), (present) =>
-          present ? Effect.succeed<Outcome>({ id, status: "SKIPPED", file: job.name as string }) : download
-        )
-      : download
-  return Effect.catchAll(skipping, (error) =>
-    Effect.succeed<Outcome>({ id, status: error._tag === "FlagNotFound" ? "NOT_FOUND" : "ERROR", error })
+  return Effect.catchAll(outcome, (error) =>
+    Effect.succeed<Outcome>({
+      id: job.id,
+      status: error._tag === "FlagNotFound" ? "NOT_FOUND" : "ERROR",
+      error
+    })
   )
 }
 
+/** What a session's decision makes of a job: nothing to request, a conditional request, or a download. */
+const decided = <R>(job: Job<R>, config: EngineConfig, decision: Resume.Decision) => {
+  switch (decision._tag) {
+    case "Done":
+      return Effect.succeed(resumedOutcome(decision.entry))
+    case "NotFound":
+      return Effect.succeed<Outcome>({
+        id: job.id,
+        status: "NOT_FOUND",
+        resumed: true,
+        error: new FlagNotFound({ url: job.url })
+      })
+    case "Revalidate":
+      return revalidate(job, config, decision.entry, decision.headers)
+    default:
+      return fresh(job, config)
+  }
+}
+
+/** A done item as the journal proved it. */
+const resumedOutcome = (entry: Entry): Outcome => ({
+  id: entry.id,
+  status: "OK",
+  file: entry.file,
+  size: entry.size,
+  sha256: entry.sha256,
+  etag: entry.etag,
+  lastModified: entry.lastModified,
+  resumed: true
+})
+
+const savedOutcome = (
+  id: string,
+  file: string,
+  answer: Answer,
+  body: Uint8Array,
+  hash: boolean
+): Outcome => ({
+  id,
+  status: "OK",
+  file,
+  size: body.length,
+  sha256: hash ? sha256Hex(body) : undefined,
+  etag: answer.etag,
+  lastModified: answer.lastModified
+})
+
+/** Requests the job, saves its body honouring `onExists`. */
+const fresh = <R>(job: Job<R>, config: EngineConfig) => {
+  const id = job.id
+  const hash = config.resume !== undefined
+  const fetch = (name: string) =>
+    Effect.map(FlagClient.getAnswer(job.url, config, job.expected), (answer) => [answer, name] as const)
+  const fetched = typeof job.name === "string" ? fetch(job.name) : Effect.flatMap(job.name, fetch)
+  const save = ([answer, name]: readonly [Answer, string]) => {
+    const body = answer.body ?? new Uint8Array()
+    return config.onExists === "rename"
+      ? Effect.flatMap(freeName(config.dest, name), (free) =>
+          Effect.as(saveFile(config.dest, free, body), savedOutcome(id, free, answer, body, hash))
+        )
+      : Effect.as(saveFile(config.dest, name, body), savedOutcome(id, name, answer, body, hash))
+  }
+  const download = fetched.pipe(FlagClient.withinMaxTime(job.url, config), Effect.flatMap(save))
+  return config.onExists === "skip" && typeof job.name === "string"
+    ? Effect.flatMap(exists(config.dest, job.name), (present) =>
+        present ? Effect.succeed<Outcome>({ id, status: "SKIPPED", file: job.name as string }) : download
+      )
+    : download
+}
+
+/**
+ * Asks again for a done item with the journal's validators: a 304 leaves its file as it is
+ * (`UNCHANGED`), a 200 replaces it atomically under the journal's name.
+ */
+const revalidate = <R>(
+  job: Job<R>,
+  config: EngineConfig,
+  entry: Entry,
+  conditions: Readonly<Record<string, string>>
+) => {
+  const file = entry.file ?? ""
+  return FlagClient.getAnswer(job.url, config, job.expected, conditions).pipe(
+    FlagClient.withinMaxTime(job.url, config),
+    Effect.flatMap((answer) => {
+      const body = answer.body
+      if (body === undefined) {
+        return Effect.succeed<Outcome>({
+          ...resumedOutcome(entry),
+          status: "UNCHANGED",
+          etag: answer.etag ?? entry.etag,
+          lastModified: answer.lastModified ?? entry.lastModified,
+          resumed: undefined
+        })
+      }
+      return Effect.as(saveFile(config.dest, file, body), savedOutcome(job.id, file, answer, body, true))
+    })
+  )
+}
 const exists = (dest: string, name: string) =>
   Effect.flatMap(FileSystem.FileSystem, (fs) =>
     Effect.flatMap(Path.Path, (path) =>
