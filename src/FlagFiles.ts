@@ -131,11 +131,14 @@ export const removeLeftovers = (
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const names = yield* fs
-      .readDirectory(dest)
-      .pipe(
-        Effect.mapError((cause) => new DestinationError({ dest, reason: "cannot read the folder", cause }))
-      )
+    // a dest not made yet holds nothing left behind
+    const names = yield* fs.readDirectory(dest).pipe(
+      Effect.catchIf(
+        (error) => error._tag === "SystemError" && error.reason === "NotFound",
+        () => Effect.succeed([])
+      ),
+      Effect.mapError((cause) => new DestinationError({ dest, reason: "cannot read the folder", cause }))
+    )
     const removed: Array<string> = []
     for (const name of names.filter((name) => leftover.test(name)).sort()) {
       const file = path.join(dest, name)

@@ -72,6 +72,10 @@ const countStatuses = (previous: ReadonlyMap<string, Entry>) => {
   return counts
 }
 
+/** `fields` without the ones undefined: an entry's optional fields are absent, never `undefined`. */
+const defined = (fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
+
 /** The entry journaling an outcome; none for one resumed (its entry is there already). */
 const entryOf = <R>(
   outcome: Outcome,
@@ -83,16 +87,18 @@ const entryOf = <R>(
     return Effect.map(mtime(file), (at) => ({
       id,
       status,
-      file,
-      size: outcome.size,
-      sha256: outcome.sha256,
-      etag: outcome.etag,
-      lastModified: outcome.lastModified,
-      mtime: at
+      ...defined({
+        file,
+        size: outcome.size,
+        sha256: outcome.sha256,
+        etag: outcome.etag,
+        lastModified: outcome.lastModified,
+        mtime: at
+      })
     }))
   }
-  if (status === "ERROR") return Effect.succeed({ id, status, error: outcome.error?.message })
-  return Effect.succeed({ id, status, file })
+  if (status === "ERROR") return Effect.succeed({ id, status, ...defined({ error: outcome.error?.message }) })
+  return Effect.succeed({ id, status, ...defined({ file }) })
 }
 
 /**

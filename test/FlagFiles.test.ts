@@ -146,10 +146,36 @@ describe("removeLeftovers", () => {
     }).pipe(withFiles(files))
   })
 
+  it.effect("a dest not made yet holds nothing to remove", () =>
+    Effect.gen(function* () {
+      assert.deepStrictEqual(yield* removeLeftovers("/missing"), [])
+    }).pipe(withFiles(MemoryFileSystem.make()))
+  )
+
   it.effect("a dest it cannot read is a DestinationError", () =>
     Effect.gen(function* () {
-      const error = yield* Effect.flip(removeLeftovers("/missing"))
-      assert.strictEqual(error.message, "cannot write to /missing: cannot read the folder")
-    }).pipe(withFiles(MemoryFileSystem.make()))
+      const error = yield* Effect.flip(removeLeftovers("/locked"))
+      assert.strictEqual(error.message, "cannot write to /locked: cannot read the folder")
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          Layer.succeed(
+            FileSystem.FileSystem,
+            FileSystem.makeNoop({
+              readDirectory: (path) =>
+                Effect.fail(
+                  new PlatformError.SystemError({
+                    reason: "PermissionDenied",
+                    module: "FileSystem",
+                    method: "readDirectory",
+                    pathOrDescriptor: path
+                  })
+                )
+            })
+          ),
+          Path.layer
+        )
+      )
+    )
   )
 })

@@ -5,7 +5,8 @@
  * stands for any lines, and `<!-- readme-check: unordered -->` allows any order). Comments before a
  * block say more: `tmux WxH` (the screen at the end of a run in a real terminal of that size),
  * `ndjson` (each line is a progress event), `excerpt of FILE` (the lines stand in FILE, in order),
- * `GET …` (requests made to a `flags serve` session). Ports, times, rates and fiber numbers may differ
+ * `GET …` (requests made to a `flags serve` session). The commands of one block run in one folder, in
+ * order (each checked after those before it have run). Ports, times, rates and fiber numbers may differ
  * from the README's; everything else must match.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process"
@@ -52,6 +53,8 @@ interface Session {
   readonly shown: ReadonlyArray<string>
   readonly directive: string | undefined
   readonly line: number
+  /** The commands before it in its block: run first, in the same folder (a session resumed, say). */
+  readonly before: ReadonlyArray<ReadonlyArray<string>>
 }
 
 /** Whether `actual` is what `shown` shows: `…` matches any lines, in order (or in any order). */
@@ -96,7 +99,8 @@ const sessions: ReadonlyArray<Session> = blocks.flatMap((block) => {
     args: commandOf(block.lines[start] ?? "") ?? [],
     shown: block.lines.slice(start + 1, starts[k + 1] ?? block.lines.length),
     directive: block.directive,
-    line: block.line + start + 1
+    line: block.line + start + 1,
+    before: starts.slice(0, k).map((earlier) => commandOf(block.lines[earlier] ?? "") ?? [])
   }))
 })
 const screens = sessions.filter((session) => session.directive?.startsWith("tmux ") === true)
@@ -182,14 +186,14 @@ describe("the README's code blocks say what they print", () => {
     "the session at line $at (flags $command) prints what it shows",
     async ({ session }) => {
       const { args, shown } = session
+      const cwd = tempDir()
+      for (const earlier of session.before) await runCli(earlier, { cwd })
       const onStderr = shown
         .filter((line) => line.includes("← stderr"))
         .map((line) => normalize(line.replace(/\s*← stderr$/, "")))
       const onStdout = shown.filter((line) => !line.includes("← stderr")).map(normalize)
       const { stdout, stderr } =
-        args[0] === "serve"
-          ? await serveSession(args, session.directive)
-          : await runCli(args, { cwd: tempDir() })
+        args[0] === "serve" ? await serveSession(args, session.directive) : await runCli(args, { cwd })
       const printed = stdout.trimEnd().split("\n").map(normalize)
       assert.isTrue(
         matches(printed, onStdout, session.directive === "unordered"),

@@ -1,8 +1,11 @@
 /** The options `flags download` and `flags fetch` share: how many at once, where to, how, and how it shows. */
 import * as Options from "@effect/cli/Options"
 import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as OutputMode from "../OutputMode.js"
-import { refine } from "./Validation.js"
+import type { BatchRunOptions } from "./BatchRun.js"
+import { invalid, refine } from "./Validation.js"
 
 /** The most concurrent requests `-m` accepts. */
 export const maxRequests = 1000
@@ -79,5 +82,62 @@ export const batchOptions = {
     Options.withDescription(
       "Show progress in the terminal's taskbar too (OSC 9;4: Windows Terminal, ConEmu, Ghostty…)."
     )
+  ),
+  session: Options.all({
+    file: Options.text("session").pipe(
+      Options.withDescription(
+        "A journal of the run (created if missing): run the same command again with it to resume, skipping what is done."
+      ),
+      Options.optional
+    ),
+    retryFailed: Options.boolean("retry-failed").pipe(
+      Options.withDescription("With --session: run only the items that ended in error.")
+    ),
+    recheckMissing: Options.boolean("recheck-missing").pipe(
+      Options.withDescription("With --session: ask again for the items not found before.")
+    ),
+    refresh: Options.boolean("refresh").pipe(
+      Options.withDescription(
+        "With --session: ask again for every done item, with its ETag / Last-Modified (a 304 is reported unchanged)."
+      )
+    )
+  }).pipe(
+    Options.mapEffect((session) => {
+      const given = [
+        session.retryFailed ? "--retry-failed" : undefined,
+        session.recheckMissing ? "--recheck-missing" : undefined,
+        session.refresh ? "--refresh" : undefined
+      ].filter((name) => name !== undefined)
+      if (Option.isNone(session.file) && given.length > 0) {
+        return Effect.fail(invalid(`${given.join(", ")} need${given.length === 1 ? "s" : ""} --session FILE`))
+      }
+      if (session.retryFailed && session.refresh) {
+        return Effect.fail(
+          invalid("--retry-failed runs only failed items, --refresh only done ones: pick one")
+        )
+      }
+      return Effect.succeed({ ...session, file: Option.getOrUndefined(session.file) })
+    })
   )
 }
+
+/** The shared options as a run takes them. */
+export const batchRunOptionsOf = (
+  args: {
+    readonly [K in keyof typeof batchOptions]: (typeof batchOptions)[K] extends Options.Options<infer A>
+      ? A
+      : never
+  }
+): BatchRunOptions => ({
+  maxReq: args.maxReq,
+  dest: args.dest,
+  onExists: args.onExists,
+  verbose: args.verbose,
+  timeoutSeconds: args.timeout,
+  maxTimeSeconds: Option.getOrUndefined(args.maxTime),
+  retries: args.retries,
+  json: args.json,
+  progress: args.progress,
+  taskbar: args.taskbar,
+  session: args.session
+})

@@ -10,13 +10,16 @@ import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import * as FlagClient from "../FlagClient.js"
-import { type DestinationError, type OnExists, prepareDestination } from "../FlagFiles.js"
+import { type OnExists, prepareDestination } from "../FlagFiles.js"
+import * as Journal from "../Journal.js"
 import { type Outcome, type Summary, summarize } from "../Outcome.js"
 import type * as OutputMode from "../OutputMode.js"
 import * as Progress from "../Progress.js"
 import * as Renderer from "../Renderer.js"
-import { errorLine, finalReport, jsonReport, outcomeLine, type ReportStyle } from "./Report.js"
+import type * as Sessions from "../Sessions.js"
+import { errorLine, finalReport, jsonReport, outcomeLine, type ReportStyle, sessionLines } from "./Report.js"
 
 /** Some downloads ended in ERROR; the report has been printed. */
 export class DownloadsFailed extends Data.TaggedError("DownloadsFailed")<{ readonly errors: number }> {
@@ -41,6 +44,13 @@ export interface BatchRunOptions {
   readonly progress: OutputMode.Choice
   /** OSC 9;4 taskbar progress while downloading. */
   readonly taskbar: boolean
+  /** `--session FILE` and how the run resumes it. */
+  readonly session: {
+    readonly file: string | undefined
+    readonly retryFailed: boolean
+    readonly recheckMissing: boolean
+    readonly refresh: boolean
+  }
 }
 
 const millis = (seconds: number) => Duration.millis(Math.round(seconds * 1000))
@@ -53,8 +63,9 @@ export const requestOptionsOf = (options: BatchRunOptions): FlagClient.RequestOp
   retries: options.retries
 })
 
-/** How the run shows itself. */
+/** How the run shows itself, and its session. */
 export interface BatchDisplay {
+  readonly session: BatchRunOptions["session"]
   readonly verbose: boolean
   readonly json: boolean
   readonly progress: OutputMode.Choice
@@ -68,6 +79,12 @@ export interface BatchHooks {
   readonly onOutcome: (outcome: Outcome) => Effect.Effect<void>
 }
 
+/** With `--session`: how the downloads run in it, and the journal (the file) to give them. */
+export interface BatchSession {
+  readonly options: Sessions.SessionOptions
+  readonly journal: Layer.Layer<Journal.Journal, never, FileSystem.FileSystem | Path.Path>
+}
+
 /** One batch of `total` downloads into `dest`, run by `downloads` with the hooks given it. */
 export interface Batch<R> {
   readonly initialReport: ReadonlyArray<string>
@@ -75,7 +92,12 @@ export interface Batch<R> {
   readonly dest: string
   /** Extra fields of the `--json` report (server, concurrency, …). */
   readonly json: Record<string, unknown>
-  readonly downloads: (hooks: BatchHooks) => Effect.Effect<Summary, never, R>
+  /** How a session's journal names the server, when not by its URL (the embedded one's changes every run). */
+  readonly sessionServer?: string | undefined
+  readonly downloads: (
+    hooks: BatchHooks,
+    session: BatchSession | undefined
+  ) => Effect.Effect<Summary, Sessions.SessionError, R>
 }
 
 /** Runs a batch: reports on stdout, progress on `ProgressTerminal`; fails with `DownloadsFailed` after the report. */
@@ -84,7 +106,7 @@ export const runBatch = <R>(
   display: BatchDisplay
 ): Effect.Effect<
   Summary,
-  DownloadsFailed | DestinationError,
+  DownloadsFailed | Sessions.SessionError,
   R | Terminal.Terminal | Progress.ProgressTerminal | FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
@@ -116,16 +138,40 @@ export const runBatch = <R>(
         const bar = yield* renderer.task("", { total: batch.total })
         const verboseLine =
           display.json || !(renderer.output.mode === "live" && stdoutIsTTY) ? say : renderer.log
-        return yield* batch.downloads({
-          onStart: bar.itemStarted,
-          onOutcome: (outcome) =>
-            Effect.zipRight(
-              Effect.sync(() => finished.push(outcome)),
-              display.verbose
-                ? Effect.zipRight(bar.itemEnded(outcome.id), verboseLine(outcomeLine(outcome, display.style)))
-                : bar.itemEnded(outcome.id)
-            )
-        })
+        const sessionFile = display.session.file
+        const session: BatchSession | undefined =
+          sessionFile === undefined
+            ? undefined
+            : {
+                options: {
+                  retryFailed: display.session.retryFailed,
+                  recheckMissing: display.session.recheckMissing,
+                  refresh: display.session.refresh,
+                  server: batch.sessionServer,
+                  onOpen: (opened) =>
+                    Effect.zipRight(
+                      bar.setTotal(opened.items),
+                      Effect.forEach(sessionLines(opened, display.session), verboseLine, { discard: true })
+                    )
+                },
+                journal: Journal.layerFile(sessionFile)
+              }
+        return yield* batch.downloads(
+          {
+            onStart: bar.itemStarted,
+            onOutcome: (outcome) =>
+              Effect.zipRight(
+                Effect.sync(() => finished.push(outcome)),
+                display.verbose
+                  ? Effect.zipRight(
+                      bar.itemEnded(outcome.id),
+                      verboseLine(outcomeLine(outcome, display.style))
+                    )
+                  : bar.itemEnded(outcome.id)
+              )
+          },
+          session
+        )
       })
     ).pipe(
       Effect.provide(Progress.layer({ mode: display.progress, taskbar: display.taskbar })),
@@ -136,7 +182,7 @@ export const runBatch = <R>(
     const failures = summary.outcomes.filter((o) => o.status === "ERROR")
     const reasons = new Set(failures.map((o) => (o.error === undefined ? "" : errorLine(o.error))))
     // one cause for every failure (a server down, say): one line, unless -v just printed it
-    const all = batch.total
+    const all = summary.outcomes.length
     if (all > 0 && failures.length === all && reasons.size === 1 && (all > 1 || !display.verbose)) {
       const which = all === 1 ? "the download" : "every download"
       yield* Effect.ignore(progressTerminal.display(`flags: ${which} failed: ${[...reasons][0]}\n`))

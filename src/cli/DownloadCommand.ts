@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as CountryCodes from "../CountryCodes.js"
-import { batchOptions } from "./BatchOptions.js"
+import { batchOptions, batchRunOptionsOf } from "./BatchOptions.js"
 import { isServer } from "./BookServers.js"
 import { runDownload } from "./DownloadRun.js"
 import { announced } from "./RunningCommand.js"
@@ -72,23 +72,14 @@ const options = {
 /** The `download` subcommand. */
 export const downloadCommand = Command.make("download", { codes, ...options }, (args) =>
   runDownload({
+    ...batchRunOptionsOf(args),
     args: args.codes,
     all: args.all,
     every: args.every,
     limit: Option.getOrUndefined(args.limit),
-    maxReq: args.maxReq,
     server: args.server,
     extension: Option.getOrUndefined(args.ext),
-    dest: args.dest,
-    onExists: args.onExists,
-    verbose: args.verbose,
     names: args.names,
-    timeoutSeconds: args.timeout,
-    maxTimeSeconds: Option.getOrUndefined(args.maxTime),
-    retries: args.retries,
-    json: args.json,
-    progress: args.progress,
-    taskbar: args.taskbar,
     faults: args.faults
   })
 ).pipe(

@@ -7,12 +7,12 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as CountryCodes from "../CountryCodes.js"
 import { downloadMany } from "../Downloader.js"
-import type { DestinationError } from "../FlagFiles.js"
 import * as FlagServer from "../FlagServer.js"
 import type { FlagStoreError } from "../FlagStore.js"
 import type { Summary } from "../Outcome.js"
 import * as Progress from "../Progress.js"
 import type { FaultOptions } from "../ServerFaults.js"
+import type { SessionError } from "../Sessions.js"
 import { type BatchRunOptions, type DownloadsFailed, requestOptionsOf, runBatch } from "./BatchRun.js"
 import { urlOfLabel } from "./BookServers.js"
 import { flagStyle, initialReport } from "./Report.js"
@@ -36,7 +36,7 @@ export const runDownload = (
 ): Effect.Effect<
   Summary,
   | DownloadsFailed
-  | DestinationError
+  | SessionError
   | FlagServer.FlagServerError
   | FlagStoreError
   | CountryCodes.InvalidCodeArgument,
@@ -87,7 +87,15 @@ export const runDownload = (
           total: codes.length,
           dest: options.dest,
           json: { server: baseUrl, extension, dest: options.dest, concurrency },
-          downloads: (hooks) => downloadMany(codes, config, { concurrency, ...hooks })
+          // the embedded server's files are the same every run, its port is not
+          sessionServer: embedded === undefined ? undefined : label,
+          downloads: (hooks, session) =>
+            session === undefined
+              ? downloadMany(codes, config, { concurrency, ...hooks })
+              : Effect.provide(
+                  downloadMany(codes, config, { concurrency, ...hooks, session: session.options }),
+                  session.journal
+                )
         },
         { ...options, style: flagStyle }
       )

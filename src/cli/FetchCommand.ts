@@ -5,7 +5,7 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { parseRate } from "../HostPolicy.js"
-import { batchOptions } from "./BatchOptions.js"
+import { batchOptions, batchRunOptionsOf } from "./BatchOptions.js"
 import { runFetch } from "./FetchRun.js"
 import { announced } from "./RunningCommand.js"
 import { invalid, refine } from "./Validation.js"
@@ -47,20 +47,11 @@ const options = {
 /** The `fetch` subcommand. */
 export const fetchCommand = Command.make("fetch", { urls, ...options }, (args) =>
   runFetch({
+    ...batchRunOptionsOf(args),
     urls: args.urls,
     input: Option.getOrUndefined(args.input),
-    maxReq: args.maxReq,
     maxPerHost: Option.getOrUndefined(args.maxPerHost),
-    rate: Option.getOrUndefined(args.rate),
-    dest: args.dest,
-    onExists: args.onExists,
-    verbose: args.verbose,
-    timeoutSeconds: args.timeout,
-    maxTimeSeconds: Option.getOrUndefined(args.maxTime),
-    retries: args.retries,
-    json: args.json,
-    progress: args.progress,
-    taskbar: args.taskbar
+    rate: Option.getOrUndefined(args.rate)
   })
 ).pipe(
   Command.withDescription(

@@ -7,10 +7,10 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type { DestinationError } from "../FlagFiles.js"
 import * as HostPolicy from "../HostPolicy.js"
 import type { Summary } from "../Outcome.js"
 import type * as Progress from "../Progress.js"
+import type { SessionError } from "../Sessions.js"
 import { downloadUrls } from "../UrlDownloads.js"
 import * as UrlList from "../UrlList.js"
 import { type BatchRunOptions, type DownloadsFailed, requestOptionsOf, runBatch } from "./BatchRun.js"
@@ -91,7 +91,7 @@ export const runFetch = (
   options: FetchRunOptions
 ): Effect.Effect<
   Summary,
-  DownloadsFailed | DestinationError | BadList,
+  DownloadsFailed | SessionError | BadList,
   Terminal.Terminal | Progress.ProgressTerminal | HttpClient.HttpClient | FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
@@ -101,16 +101,31 @@ export const runFetch = (
     const config = { ...requestOptionsOf(options), dest: options.dest, onExists: options.onExists }
     const policy = { maxPerHost: options.maxPerHost, rate: options.rate }
     const per = options.maxPerHost === undefined ? "" : `, at most ${options.maxPerHost} per host`
+    // a session keys its items by URL: one listed twice is one item
+    const repeated = items.length - new Set(items.map((item) => item.url)).size
+    const once =
+      options.session.file === undefined || repeated === 0
+        ? []
+        : [
+            `${repeated} URL${repeated === 1 ? " is" : "s are"} listed more than once: fetched once in a session.`
+          ]
     return yield* runBatch(
       {
         initialReport: [
           `Fetching ${items.length} file${items.length === 1 ? "" : "s"} from ${hosts} host${hosts === 1 ? "" : "s"}`,
-          `${connections(concurrency).replace(/\.$/, "")}${per}.`
+          `${connections(concurrency).replace(/\.$/, "")}${per}.`,
+          ...once
         ],
         total: items.length,
         dest: options.dest,
         json: { dest: options.dest, concurrency, hosts },
-        downloads: (hooks) => downloadUrls(items, config, { concurrency, policy, ...hooks })
+        downloads: (hooks, session) =>
+          session === undefined
+            ? downloadUrls(items, config, { concurrency, policy, ...hooks })
+            : Effect.provide(
+                downloadUrls(items, config, { concurrency, policy, ...hooks, session: session.options }),
+                session.journal
+              )
       },
       { ...options, style: fileStyle }
     )

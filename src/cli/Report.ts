@@ -2,6 +2,7 @@
 import * as Duration from "effect/Duration"
 import type { DownloadError } from "../DownloadErrors.js"
 import type { Outcome, Summary } from "../Outcome.js"
+import type { Opened } from "../Sessions.js"
 
 /** Flags (the book's words: `20 flags downloaded.`, `ZZ not found: URL`) or files of a URL list. */
 export interface ReportStyle {
@@ -42,9 +43,36 @@ export const connections = (concurrency: number) =>
 
 const count = (n: number) => String(n).padStart(3)
 
+/** What a run found in its session, before it requests anything: nothing for a new, clean one. */
+export const sessionLines = (
+  opened: Opened,
+  asked: { readonly retryFailed: boolean }
+): ReadonlyArray<string> => {
+  const lines: Array<string> = []
+  if (opened.resumed) {
+    const { OK, UNCHANGED, ERROR, NOT_FOUND, SKIPPED } = opened.journaled
+    const parts = [`${OK + UNCHANGED} done`, `${ERROR} failed`, `${NOT_FOUND} not found`]
+    if (SKIPPED > 0) parts.push(`${SKIPPED} skipped`)
+    lines.push(`Resuming session ${opened.source}: ${parts.join(", ")}.`)
+  }
+  if (asked.retryFailed) {
+    lines.push(
+      `--retry-failed: ${opened.items} to run again, ${opened.leftOut} left as ${opened.leftOut === 1 ? "it is" : "they are"}.`
+    )
+  }
+  const removed = opened.leftovers.length
+  if (removed > 0) {
+    lines.push(`Removed ${removed} temporary ${plural(removed, "file")} of a stopped run from dest.`)
+  }
+  return lines
+}
+
 /** The lines printed after downloading: counts right-aligned, zero lines omitted (but the first). */
 export const finalReport = (summary: Summary, style: ReportStyle = flagStyle) => {
-  const lines = ["-".repeat(20), `${count(summary.ok)} ${plural(summary.ok, style.noun)} downloaded.`]
+  const downloaded = summary.ok - summary.resumed
+  const lines = ["-".repeat(20), `${count(downloaded)} ${plural(downloaded, style.noun)} downloaded.`]
+  if (summary.resumed > 0) lines.push(`${count(summary.resumed)} already done (resumed).`)
+  if (summary.unchanged > 0) lines.push(`${count(summary.unchanged)} unchanged (304).`)
   if (summary.notFound > 0) lines.push(`${count(summary.notFound)} not found.`)
   if (summary.skipped > 0) lines.push(`${count(summary.skipped)} skipped (already in dest).`)
   if (summary.error > 0) lines.push(`${count(summary.error)} ${plural(summary.error, "error")}.`)
@@ -58,10 +86,20 @@ export const errorLine = (error: DownloadError): string =>
     ? `took longer than --max-time ${Duration.toMillis(error.timeout) / 1000}s`
     : error.message
 
-/** The `-v` line of one outcome: `BR OK`, `ZZ not found: URL`, `XX error: HTTP error 418 - I'm a Teapot`. */
+/**
+ * The `-v` line of one outcome: `BR OK`, `ZZ not found: URL`, `XX error: HTTP error 418 - I'm a Teapot`;
+ * an outcome resumed from a session says so (`BR OK (already done)`).
+ */
 export const outcomeLine = (outcome: Outcome, style: ReportStyle = flagStyle): string => {
+  const line = outcomeWords(outcome, style)
+  if (outcome.resumed !== true) return line
+  return outcome.status === "NOT_FOUND" ? `${line} (before: not asked again)` : `${line} (already done)`
+}
+
+const outcomeWords = (outcome: Outcome, style: ReportStyle): string => {
   const error = outcome.error
   if (outcome.status === "SKIPPED") return `${outcome.id} skipped: ${outcome.file ?? ""} is in dest already`
+  if (outcome.status === "UNCHANGED") return `${outcome.id} unchanged`
   if (outcome.status === "OK" || error === undefined) return `${outcome.id} ${outcome.status}`
   if (error._tag === "FlagNotFound")
     return style.notFoundWithUrl ? `${outcome.id} ${error.message}` : `${outcome.id} not found`
@@ -80,11 +118,16 @@ export const jsonReport = (
     notFound: summary.notFound,
     error: summary.error,
     skipped: summary.skipped,
+    unchanged: summary.unchanged,
+    resumed: summary.resumed,
     elapsedSeconds: Duration.toMillis(summary.elapsed) / 1000,
     outcomes: summary.outcomes.map((o) => ({
       [style.idKey]: o.id,
       status: o.status,
       ...(o.file === undefined ? {} : { file: o.file }),
+      ...(o.size === undefined ? {} : { size: o.size }),
+      ...(o.sha256 === undefined ? {} : { sha256: o.sha256 }),
+      ...(o.resumed === true ? { resumed: true } : {}),
       ...(o.error === undefined ? {} : { error: o.error._tag, message: errorLine(o.error) })
     }))
   })

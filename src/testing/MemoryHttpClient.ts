@@ -59,8 +59,8 @@ export interface MemoryHttpStats {
   readonly hosts: Map<string, HostStats>
   /** Every URL requested, in order. */
   readonly requests: Array<string>
-  /** Every request with the Effect-clock time it started at. */
-  readonly started: Array<{ readonly url: string; readonly at: number }>
+  /** Every request with the Effect-clock time it started at and its headers (names in lowercase). */
+  readonly started: Array<{ readonly url: string; readonly at: number; readonly headers: Headers.Headers }>
 }
 
 /** Options of `make`. */
@@ -136,8 +136,14 @@ class ReportingResponse extends MemoryResponse {
   readonly [ReportsBodyProgress] = true
 }
 
-/** An in-memory client answering `answer(url, attempt)`, where `attempt` counts earlier requests for the same URL. */
-export const make = (answer: (url: URL, attempt: number) => FakeAnswer, options: MemoryHttpOptions = {}) => {
+/**
+ * An in-memory client answering `answer(url, attempt, request)`, where `attempt` counts earlier requests
+ * for the same URL (`request.headers` holds what was sent, such as `if-none-match`).
+ */
+export const make = (
+  answer: (url: URL, attempt: number, request: HttpClientRequest.HttpClientRequest) => FakeAnswer,
+  options: MemoryHttpOptions = {}
+) => {
   const stats: MemoryHttpStats = { inFlight: 0, maxInFlight: 0, hosts: new Map(), requests: [], started: [] }
   const reports = options.reportsPhases ?? true
   const client = HttpClient.make((request, url) =>
@@ -145,8 +151,8 @@ export const make = (answer: (url: URL, attempt: number) => FakeAnswer, options:
       const tracker: PhaseTracker | undefined = reports ? yield* FiberRef.get(currentPhaseTracker) : undefined
       const attempt = stats.requests.filter((u) => u === url.href).length
       stats.requests.push(url.href)
-      stats.started.push({ url: url.href, at: yield* Clock.currentTimeMillis })
-      const reply = answer(url, attempt)
+      stats.started.push({ url: url.href, at: yield* Clock.currentTimeMillis, headers: request.headers })
+      const reply = answer(url, attempt, request)
       const origin = `${url.protocol}//${url.hostname}:${url.port === "" ? (url.protocol === "https:" ? "443" : "80") : url.port}`
       let host = stats.hosts.get(origin)
       if (host === undefined) {
@@ -206,8 +212,9 @@ export const make = (answer: (url: URL, attempt: number) => FakeAnswer, options:
 
 /**
  * A flag site in memory, laid out as the downloader asks for it: `{baseUrl}/{cc}/{cc}.{ext}` (the code in
- * lowercase; the body is `flag-CC`) and `{baseUrl}/{cc}/metadata.json` (`{"country": …}`, from `countries`
- * or `Country CC`) for each of `codes`; anything else is a 404.
+ * lowercase; the body is `flag-CC`, its `ETag` `"flag-CC"`, and a request with that `If-None-Match` gets a
+ * `304`) and `{baseUrl}/{cc}/metadata.json` (`{"country": …}`, from `countries` or `Country CC`) for each
+ * of `codes`; anything else is a 404.
  */
 export const flagSite = (
   codes: ReadonlyArray<string>,
@@ -218,7 +225,7 @@ export const flagSite = (
   } = {}
 ) =>
   make(
-    (url) => {
+    (url, _attempt, request) => {
       const match = /\/([a-z]{2})\/([^/]+)$/.exec(url.pathname)
       const cc = match?.[1]?.toUpperCase() ?? ""
       const delay = options.delay ?? Duration.zero
@@ -227,7 +234,9 @@ export const flagSite = (
         const country = options.countries?.[cc] ?? `Country ${cc}`
         return { status: 200, body: JSON.stringify({ country }), delay }
       }
-      return { status: 200, body: `flag-${cc}`, headers: { "content-type": "image/png" }, delay }
+      const etag = `"flag-${cc}"`
+      if (request.headers["if-none-match"] === etag) return { status: 304, headers: { etag }, delay }
+      return { status: 200, body: `flag-${cc}`, headers: { "content-type": "image/png", etag }, delay }
     },
     options.reportsPhases === undefined ? {} : { reportsPhases: options.reportsPhases }
   )

@@ -73,18 +73,22 @@ const flagsPackage = dirname(createRequire(import.meta.url).resolve("svg-country
 export const bundledPng = (cc: string) =>
   readFileSync(join(flagsPackage, "png100px", `${cc.toLowerCase()}.png`))
 
+const bundledNames = () =>
+  JSON.parse(readFileSync(join(flagsPackage, "countries.json"), "utf8")) as Record<string, string>
+
+/** The codes of the bundled flags (the flag server publishes these), sorted. */
+export const bundledCodes = (): ReadonlyArray<string> =>
+  Object.keys(bundledNames())
+    .filter((cc) => /^[A-Z]{2}$/.test(cc))
+    .sort()
+
 /**
  * Writes the bundled flags into `dir` in the book's layout (`flags/xx/xx.png` and `flags/xx/metadata.json`);
  * returns the uppercase codes written.
  */
 export const writeBookLayout = (dir: string): ReadonlyArray<string> => {
-  const names = JSON.parse(readFileSync(join(flagsPackage, "countries.json"), "utf8")) as Record<
-    string,
-    string
-  >
-  const codes = Object.keys(names)
-    .filter((cc) => /^[A-Z]{2}$/.test(cc))
-    .sort()
+  const names = bundledNames()
+  const codes = bundledCodes()
   for (const cc of codes) {
     const folder = join(dir, "flags", cc.toLowerCase())
     mkdirSync(folder, { recursive: true })

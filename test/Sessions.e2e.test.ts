@@ -1,0 +1,123 @@
+/**
+ * Sessions after the hardest stops, with real processes: `flags download -e --session` killed at seeded
+ * moments (SIGKILL, SIGINT, SIGTERM), each time followed by a run that resumes it. The flag server's own
+ * log says which codes each run asked for: none that the journal held as done when the run started.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import * as FastCheck from "effect/FastCheck"
+import { runCli, tempDir } from "./support/cli.js"
+import { bundledCodes, bundledPng, type ServerProcess, startFlagsServe } from "./support/servers.js"
+
+const flagLine = /^([A-Z]{2}) delay: /
+
+/** Waits until the server has answered every request it got (each has its log line); the log's length then. */
+const quiet = async (server: ServerProcess) => {
+  const statsUrl = server.baseUrl.replace(/\/flags$/, "/stats")
+  for (let tries = 0; tries < 200; tries++) {
+    const stats = (await (await fetch(statsUrl)).json()) as { inFlight: number; requests: number }
+    const logged = server.lines.filter((line) => flagLine.test(line)).length
+    if (stats.inFlight === 0 && logged === stats.requests) return server.lines.length
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error("the server never went quiet")
+}
+
+/** The codes the server answered since line `mark`. */
+const askedSince = (server: ServerProcess, mark: number) =>
+  server.lines.slice(mark).flatMap((line) => flagLine.exec(line)?.[1] ?? [])
+
+/** The ids the journal holds as done (OK, or not found), reading it as a resuming run would: whole lines only. */
+const journaledDone = (session: string): ReadonlySet<string> => {
+  if (!existsSync(session)) return new Set()
+  const text = readFileSync(session, "utf8")
+  const whole = text.slice(0, text.lastIndexOf("\n") + 1)
+  const done = new Set<string>()
+  for (const line of whole.split("\n").slice(1)) {
+    if (line === "") continue
+    try {
+      const entry = JSON.parse(line) as { id: string; status: string }
+      if (entry.status === "OK" || entry.status === "NOT_FOUND") done.add(entry.id)
+      else done.delete(entry.id)
+    } catch {
+      // a line torn by the kill and completed by no one: the resuming run ignores it too
+    }
+  }
+  return done
+}
+
+/** Stops `flags download -e --session` at each moment, resumes after each, then lets a last run finish. */
+const stopAndResume = async (
+  stops: ReadonlyArray<{ readonly afterMs: number; readonly signal: NodeJS.Signals }>,
+  seed: number
+) => {
+  const server = await startFlagsServe(["--delay", "0.05s..0.3s", "--seed", String(seed)])
+  try {
+    const dest = tempDir("flags-session-dest-")
+    const session = join(tempDir("flags-session-"), "run.ndjson")
+    const args = ["download", "-e", "-m", "20", "-s", server.baseUrl, "--ext", "png", "-d", dest]
+    const sessionArgs = [...args, "--session", session, "--progress", "none"]
+    const run = async (stop?: { readonly afterMs: number; readonly signal: NodeJS.Signals }) => {
+      const mark = await quiet(server)
+      const done = journaledDone(session)
+      const result = await runCli(
+        sessionArgs,
+        stop === undefined ? {} : { signalAfterMs: stop.afterMs, signal: stop.signal }
+      )
+      await quiet(server)
+      const label = stop === undefined ? "the last run" : `${stop.signal} after ${stop.afterMs} ms`
+      const again = askedSince(server, mark).filter((cc) => done.has(cc))
+      assert.deepStrictEqual(again, [], `${label}: asked again for codes the journal held as done`)
+      assert.notInclude(result.stderr, "    at ", label)
+      if (stop !== undefined && stop.signal !== "SIGKILL" && result.code !== 0 && result.code !== null) {
+        assert.strictEqual(result.code, stop.signal === "SIGINT" ? 130 : 143, `${label}: ${result.stderr}`)
+      }
+      return { result, done }
+    }
+    // stops that landed mid-batch: the run was stopped after it had journaled items, before it was done
+    let midBatch = 0
+    for (const stop of stops) {
+      const { result, done } = await run(stop)
+      const after = journaledDone(session).size
+      if (result.code !== 0 && after > done.size && after < 676) midBatch++
+    }
+    const last = await run()
+    assert.strictEqual(last.result.code, 0, last.result.stderr)
+    assert.include(last.result.stdout, "Resuming session")
+
+    // the whole set, byte for byte, and nothing else: no temporary file of a killed run
+    const files = readdirSync(dest).sort()
+    assert.deepStrictEqual(
+      files,
+      bundledCodes().map((cc) => `${cc}.png`)
+    )
+    for (const file of files) {
+      assert.deepStrictEqual(readFileSync(join(dest, file)), bundledPng(file.slice(0, 2)), file)
+    }
+    return midBatch
+  } finally {
+    await server.stop()
+  }
+}
+
+describe("sessions survive every kind of stop (real bin, real server)", () => {
+  it("kill -9 at 8 seeded moments, each followed by a resuming run: the full set, nothing done asked twice", async () => {
+    const stops = FastCheck.sample(FastCheck.integer({ min: 250, max: 1400 }), {
+      numRuns: 8,
+      seed: 20261202
+    }).map((afterMs) => ({ afterMs, signal: "SIGKILL" as const }))
+    assert.isAtLeast(await stopAndResume(stops, 7), 4, "stops that landed mid-batch")
+  })
+
+  it("Ctrl-C and SIGTERM at seeded moments, each followed by a resuming run: the same", async () => {
+    const stops = FastCheck.sample(
+      FastCheck.record({
+        afterMs: FastCheck.integer({ min: 250, max: 1400 }),
+        signal: FastCheck.constantFrom<NodeJS.Signals>("SIGINT", "SIGTERM")
+      }),
+      { numRuns: 4, seed: 20261203 }
+    )
+    assert.isAtLeast(await stopAndResume(stops, 8), 3, "stops that landed mid-batch")
+  })
+})
