@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { CountryCodes } from "../dist/lib/index.js"
 import { median, startServer, tempDir, timed } from "./bench/harness.mjs"
 import { primesScenario } from "./bench/primes.mjs"
+import { sessionsScenario } from "./bench/sessions.mjs"
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const bin = join(import.meta.dirname, "..", "dist", "bin.js")
@@ -22,7 +23,7 @@ const row = (scenario, measured, target, holds) => {
 }
 const f2 = (n) => n.toFixed(2)
 const f3 = (n) => n.toFixed(3)
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8").split(","))
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8,9").split(","))
 const haveCurl = spawnSync("curl", ["--version"]).status === 0
 
 const flags = (args) => {
@@ -269,6 +270,9 @@ if (only.has("8")) {
     share <= 0.01
   )
 }
+
+// 9. Sessions: what --session adds to a 676-code run, the hashing's share, resuming 100,000 URLs.
+if (only.has("9")) await sessionsScenario({ bin, runs, row, f2 })
 
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (medians of ${runs} runs, Node ${process.version}, ${(await import("node:os")).cpus().length} cores).`,

@@ -17,7 +17,7 @@ await build({
   platform: "node",
   format: "cjs",
   target: "node20",
-  minify: true,
+  minify: process.env.FLAGS_BUILD_PLAIN !== "1",
   legalComments: "none",
   // svg-country-flags is data read at run time through FileSystem, not code: it stays in node_modules
   external: ["svg-country-flags"],
@@ -35,7 +35,7 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  minify: true,
+  minify: process.env.FLAGS_BUILD_PLAIN !== "1",
   legalComments: "none",
   logLevel: "warning"
 })

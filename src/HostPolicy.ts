@@ -42,8 +42,10 @@ export const parseRate = (text: string): Option.Option<Rate> => {
 }
 
 /** The key a policy counts by: the URL's origin, `http://host:port` with the default port made explicit. */
-export const hostOf = (url: string): string => {
-  const parsed = new URL(url)
+export const hostOf = (url: string): string => hostOfUrl(new URL(url))
+
+/** `hostOf` of a URL parsed already. */
+export const hostOfUrl = (parsed: URL): string => {
   const port = parsed.port === "" ? (parsed.protocol === "https:" ? "443" : "80") : parsed.port
   return `${parsed.protocol}//${parsed.hostname}:${port}`
 }

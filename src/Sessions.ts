@@ -134,8 +134,8 @@ export const run = <R>(
       // decided now, without a look at dest: everything but the done items
       const first: Array<number> = []
       const later: Array<number> = []
-      jobs.forEach((job, i) => {
-        const entry = session.previous.get(job.id)
+      const entries = jobs.map((job) => session.previous.get(job.id))
+      entries.forEach((entry, i) => {
         if (Resume.needsFile(entry, resume)) later.push(i)
         else {
           const decision = Resume.decide(entry, undefined, resume)
@@ -165,8 +165,9 @@ export const run = <R>(
       const started = yield* Clock.currentTimeMillis
       yield* Engine.run(
         order.map((i) => {
+          const journaled = entries[i]
           const job = jobs[i] as Job.Job<R>
-          return { ...job, journaled: session.previous.get(job.id) }
+          return journaled === undefined ? job : { ...job, journaled }
         }),
         { ...config, resume },
         {

@@ -94,8 +94,8 @@ export const parse = (
 }
 
 /** The name a URL's file gets from the URL itself: its last path segment, made safe; `index.html` for none. */
-export const nameFromUrl = (url: string): string => {
-  const segments = new URL(url).pathname.split("/")
+export const nameFromUrl = (url: string | URL): string => {
+  const segments = (typeof url === "string" ? new URL(url) : url).pathname.split("/")
   let last = segments[segments.length - 1] ?? ""
   try {
     last = decodeURIComponent(last)
@@ -109,12 +109,12 @@ export const nameFromUrl = (url: string): string => {
 /**
  * A namer for the files of one list: each item's `out=` or URL name, numbered (`index-1.html`) when an
  * earlier item of the list has it already. Called in the list's order, it names every file the same
- * way on every run.
+ * way on every run. `parsed` is the item's URL parsed already, if it is.
  */
-export const namer = (): ((item: UrlItem) => string) => {
+export const namer = (): ((item: UrlItem, parsed?: URL) => string) => {
   const taken = new Set<string>()
-  return (item) => {
-    const base = item.out ?? nameFromUrl(item.url)
+  return (item, parsed) => {
+    const base = item.out ?? nameFromUrl(parsed ?? item.url)
     let name = base
     for (let n = 1; taken.has(name.toLowerCase()); n++) name = numbered(base, n)
     taken.add(name.toLowerCase())

@@ -113,7 +113,7 @@ const distribute = <R, E>(jobs: Iterable<Job<R>>, perHost: number, concurrency: 
     let index = 0
     for (const job of jobs) {
       yield* ahead.take(1)
-      const key = HostPolicy.hostOf(job.url)
+      const key = job.host ?? HostPolicy.hostOf(job.url)
       let host = hosts.get(key)
       if (host === undefined) {
         host = { queue: [], active: 0 }

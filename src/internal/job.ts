@@ -31,6 +31,8 @@ export interface Job<R = never> {
   readonly name: string | Effect.Effect<string, DownloadError, R>
   /** The span it runs in when a tracer is on. */
   readonly span: { readonly name: string; readonly attributes: Record<string, unknown> }
+  /** Its host (`HostPolicy.hostOf`), when known already: a list's URLs are parsed once. */
+  readonly host?: string | undefined
   /** In a resumed session, the journal's last entry for it. */
   readonly journaled?: Entry | undefined
 }
