@@ -15,8 +15,7 @@ import * as FlagClient from "./FlagClient.js"
 import { fileNameFor, type OnExists } from "./FlagFiles.js"
 import * as Engine from "./internal/engine.js"
 import * as Job from "./internal/job.js"
-import type { Journal } from "./Journal.js"
-import type { Outcome, Summary } from "./Outcome.js"
+import type { Outcome } from "./Outcome.js"
 import * as Sessions from "./Sessions.js"
 
 /** Where to download from and to. */
@@ -101,26 +100,12 @@ export interface DownloadManyOptions {
  * `session`, a run resumes the context's `Journal` and records to it: the done codes are not
  * requested again (`resumed` outcomes), and a journal of another run is refused (`SessionMismatch`).
  */
-export function downloadMany(
-  codes: ReadonlyArray<string>,
-  config: DownloadConfig,
-  options: DownloadManyOptions & { readonly session?: undefined }
-): Effect.Effect<Summary, never, Deps>
-export function downloadMany(
-  codes: ReadonlyArray<string>,
-  config: DownloadConfig,
-  options: DownloadManyOptions & { readonly session: Sessions.SessionOptions }
-): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
-export function downloadMany(
-  codes: ReadonlyArray<string>,
-  config: DownloadConfig,
-  options: DownloadManyOptions
-): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
-export function downloadMany(
-  codes: ReadonlyArray<string>,
-  config: DownloadConfig,
-  options: DownloadManyOptions
-): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal> {
+export const downloadMany: Sessions.Runner<
+  ReadonlyArray<string>,
+  DownloadConfig,
+  DownloadManyOptions,
+  Deps
+> = Sessions.runner((codes: ReadonlyArray<string>, config: DownloadConfig, options: DownloadManyOptions) => {
   const jobs = codes.map(jobFor(config))
   const session = options.session
   if (session === undefined) return Engine.summary(jobs, engineConfig(config), options)
@@ -131,7 +116,7 @@ export function downloadMany(
     names: config.names
   }
   return Sessions.run(header, jobs, engineConfig(config), { ...options, session })
-}
+})
 
 /**
  * The outcomes as a `Stream`, in the order downloads end, with the same bounded concurrency: for

@@ -30,6 +30,8 @@ import * as Stores from "./internal/journalStores.js"
 import { JournalError } from "./internal/journalStores.js"
 import * as Format from "./JournalFormat.js"
 
+/** Where a journal's bytes live: implement it (read, create atomically, truncate, append) for `make`. */
+export type { Appender, Store } from "./internal/journalStores.js"
 export { JournalError } from "./internal/journalStores.js"
 
 /** Entries waiting for a write when it is written at once. */

@@ -54,6 +54,36 @@ export interface Opened {
 /** Why a session could not be run: its journal, or dest. */
 export type SessionError = Journal.JournalError | NotAJournal | Journal.SessionMismatch | DestinationError
 
+/**
+ * A batch downloader that runs in a session when its options have one: without, it cannot fail and
+ * needs no `Journal`; with one, it may fail with a `SessionError` and needs the context's `Journal`.
+ */
+export interface Runner<In, Config, Options, R> {
+  (
+    input: In,
+    config: Config,
+    options: Options & { readonly session?: undefined }
+  ): Effect.Effect<Summary, never, R>
+  (
+    input: In,
+    config: Config,
+    options: Options & { readonly session: SessionOptions }
+  ): Effect.Effect<Summary, SessionError, R | Journal.Journal>
+  (input: In, config: Config, options: Options): Effect.Effect<Summary, SessionError, R | Journal.Journal>
+}
+
+/**
+ * `download` as a `Runner`: it must fail only through its session, and need the `Journal` only with
+ * one (which TypeScript cannot check across overloads: the one cast of the two downloaders is here).
+ */
+export const runner = <In, Config, Options extends { readonly session?: SessionOptions | undefined }, R>(
+  download: (
+    input: In,
+    config: Config,
+    options: Options
+  ) => Effect.Effect<Summary, SessionError, R | Journal.Journal>
+): Runner<In, Config, Options, R> => download as Runner<In, Config, Options, R>
+
 /** Options of `run`: the engine's, and the session's. */
 export interface RunOptions extends Omit<Engine.RunOptions, "emit"> {
   readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined

@@ -11,8 +11,7 @@ import type { OnExists } from "./FlagFiles.js"
 import * as HostPolicy from "./HostPolicy.js"
 import * as Engine from "./internal/engine.js"
 import type * as Job from "./internal/job.js"
-import type { Journal } from "./Journal.js"
-import type { Outcome, Summary } from "./Outcome.js"
+import type { Outcome } from "./Outcome.js"
 import * as Sessions from "./Sessions.js"
 import { namer, type UrlItem } from "./UrlList.js"
 
@@ -72,39 +71,27 @@ type Deps = Job.Deps | HttpClient.HttpClient
  * Downloads every URL, the outcomes (in the list's order) counted; an outcome's `id` is its URL. With
  * `session`, a run resumes the context's `Journal` and records to it (see `downloadMany`).
  */
-export function downloadUrls(
-  items: ReadonlyArray<UrlItem>,
-  config: UrlDownloadConfig,
-  options: UrlDownloadOptions & { readonly session?: undefined }
-): Effect.Effect<Summary, never, Deps>
-export function downloadUrls(
-  items: ReadonlyArray<UrlItem>,
-  config: UrlDownloadConfig,
-  options: UrlDownloadOptions & { readonly session: Sessions.SessionOptions }
-): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
-export function downloadUrls(
-  items: ReadonlyArray<UrlItem>,
-  config: UrlDownloadConfig,
-  options: UrlDownloadOptions
-): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal>
-export function downloadUrls(
-  items: ReadonlyArray<UrlItem>,
-  config: UrlDownloadConfig,
-  options: UrlDownloadOptions
-): Effect.Effect<Summary, Sessions.SessionError, Deps | Journal> {
-  const [engineConfig, runOptions] = settingsOf(config, options)
-  const jobs = [...jobsOf(items)]
-  const session = options.session
-  if (session === undefined) return Engine.summary(jobs, engineConfig, runOptions)
-  // the first of a URL listed twice is the session's item, with its out= (if any)
-  const outs = new Map<string, string | undefined>()
-  for (const item of items) if (!outs.has(item.url)) outs.set(item.url, item.out)
-  return Sessions.run({ command: "fetch" }, jobs, engineConfig, {
-    ...runOptions,
-    session,
-    outs: (id) => outs.get(id)
-  })
-}
+export const downloadUrls: Sessions.Runner<
+  ReadonlyArray<UrlItem>,
+  UrlDownloadConfig,
+  UrlDownloadOptions,
+  Deps
+> = Sessions.runner(
+  (items: ReadonlyArray<UrlItem>, config: UrlDownloadConfig, options: UrlDownloadOptions) => {
+    const [engineConfig, runOptions] = settingsOf(config, options)
+    const jobs = [...jobsOf(items)]
+    const session = options.session
+    if (session === undefined) return Engine.summary(jobs, engineConfig, runOptions)
+    // the first of a URL listed twice is the session's item, with its out= (if any)
+    const outs = new Map<string, string | undefined>()
+    for (const item of items) if (!outs.has(item.url)) outs.set(item.url, item.out)
+    return Sessions.run({ command: "fetch" }, jobs, engineConfig, {
+      ...runOptions,
+      session,
+      outs: (id) => outs.get(id)
+    })
+  }
+)
 
 /** The outcomes as a `Stream`, in the order downloads end; `items` is read lazily, one per free slot. */
 export const downloadUrlStream = (
