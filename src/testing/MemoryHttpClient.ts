@@ -3,23 +3,17 @@
  * `TestClock` drives every delay), counting requests in flight. It reports the phases of each request
  * (connecting, waiting for the answer, each body chunk) as the CLI's real client does.
  */
-import * as Cookies from "@effect/platform/Cookies"
-import * as Headers from "@effect/platform/Headers"
+import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { currentPhaseTracker, type PhaseTracker, ReportsBodyProgress } from "../RequestPhases.js"
+import { currentPhaseTracker, type PhaseTracker } from "../RequestPhases.js"
+import { MemoryResponse, ReportingResponse } from "./internal/memoryResponse.js"
 
 /** One piece of a body, arriving `after` the previous one (or the headers). */
 export interface Chunk {
@@ -74,67 +68,6 @@ export interface MemoryHttpOptions {
 
 const encoder = new TextEncoder()
 const bytesOf = (body: Uint8Array | string) => (typeof body === "string" ? encoder.encode(body) : body)
-
-/** An answer whose body is an Effect `Stream`, timed on Effect's clock. */
-class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly headers: Headers.Headers
-  readonly cookies = Cookies.empty
-  readonly remoteAddress = Option.none<string>()
-  constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
-    readonly status: number,
-    headers: Record<string, string>,
-    readonly stream: Stream.Stream<Uint8Array, HttpClientError.ResponseError>
-  ) {
-    super()
-    this.headers = Headers.fromInput(headers)
-  }
-  get arrayBuffer() {
-    return Stream.runFold(this.stream, new Uint8Array(0), (all, chunk) => {
-      const joined = new Uint8Array(all.length + chunk.length)
-      joined.set(all)
-      joined.set(chunk, all.length)
-      return joined
-    }).pipe(
-      Effect.map(
-        (bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
-      )
-    )
-  }
-  get text() {
-    return Effect.map(this.arrayBuffer, (buffer) => new TextDecoder().decode(buffer))
-  }
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => JSON.parse(text) as unknown,
-        catch: (cause): HttpClientError.ResponseError =>
-          new HttpClientError.ResponseError({
-            request: this.request,
-            response: this,
-            reason: "Decode",
-            cause
-          })
-      })
-    )
-  }
-  get urlParamsBody() {
-    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
-  }
-  get formData() {
-    return Effect.die("MemoryHttpClient: form data bodies are not supported")
-  }
-  override toJSON(): unknown {
-    return HttpIncomingMessage.inspect(this, { _id: "MemoryHttpClient.MemoryResponse", status: this.status })
-  }
-}
-
-/** A reporting response: the downloader reads it whole and lets it report body progress. */
-class ReportingResponse extends MemoryResponse {
-  readonly [ReportsBodyProgress] = true
-}
 
 /**
  * An in-memory client answering `answer(url, attempt, request)`, where `attempt` counts earlier requests
