@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import type * as FlagStore from "../FlagStore.js"
 import { type Decision, decide, type Fault, type FaultOptions, isQuiet } from "../ServerFaults.js"
+import { type Conditions, conditional, noConditions } from "./conditionalAnswer.js"
 
 /** How the body of an answer travels: whole, or broken in one of the fault menu's ways. */
 export type Transfer = Exclude<Fault, { readonly _tag: "Status" }>
@@ -36,12 +37,6 @@ export class InFlight {
   leave(): void {
     this.current--
   }
-}
-
-/** A request's conditional headers, as sent (`If-None-Match`, `If-Modified-Since`). */
-export interface Conditions {
-  readonly ifNoneMatch: string | undefined
-  readonly ifModifiedSince: string | undefined
 }
 
 /** A flag store behind the fault menu. */
@@ -95,43 +90,6 @@ const fileAnswer = (file: FlagStore.FlagFile, transfer: Transfer = whole): Answe
   body: file.body,
   transfer
 })
-
-const opaque = (tag: string) => (tag.startsWith("W/") ? tag.slice(2) : tag)
-
-// RFC 9110 13.1.2-3 and 13.2.2: If-None-Match (weak comparison) decides when sent, If-Modified-Since
-// only without it; a date that does not parse is ignored, as the RFC says
-const unchanged = (headers: Answer["headers"], conditions: Conditions): boolean => {
-  const etag = headers.etag
-  if (conditions.ifNoneMatch !== undefined) {
-    if (etag === undefined) return false
-    const tags = conditions.ifNoneMatch.split(",").map((tag) => tag.trim())
-    return tags.includes("*") || tags.some((tag) => opaque(tag) === opaque(etag))
-  }
-  const modified = headers["last-modified"]
-  if (conditions.ifModifiedSince === undefined || modified === undefined) return false
-  const since = Date.parse(conditions.ifModifiedSince)
-  return !Number.isNaN(since) && Date.parse(modified) <= since
-}
-
-/** `answer`, or a 304 with its validators when the request's conditions say the client has it. */
-const conditional = (answer: Answer, conditions: Conditions | undefined): Answer => {
-  if (conditions === undefined || answer.status !== 200 || !unchanged(answer.headers, conditions))
-    return answer
-  const { etag, "last-modified": modified } = answer.headers
-  return {
-    status: 304,
-    headers: {
-      ...(etag === undefined ? {} : { etag }),
-      ...(modified === undefined ? {} : { "last-modified": modified })
-    },
-    body: empty,
-    transfer: whole
-  }
-}
-
-const noConditions = (conditions: Conditions | undefined) =>
-  conditions === undefined ||
-  (conditions.ifNoneMatch === undefined && conditions.ifModifiedSince === undefined)
 
 const statusAnswer = (status: number, retryAfter: Option.Option<number>): Answer => ({
   status,
