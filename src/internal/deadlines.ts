@@ -2,77 +2,18 @@
  * One timer for every request in flight: a single fiber on Effect's `Clock` sleeps until the earliest
  * deadline and expires what is due. Racing a sleep against each request (`Effect.timeout`) forked two
  * fibers and armed a timer per request, about a third of the CPU of a download (measured).
- *
- * Watches with the same timeout are kept in one list in deadline order (a restarted phase moves to the
- * end), so arming, restarting and ending a watch are O(1), and the earliest deadline is a list head.
+ * The watches are kept in `deadlineLanes`' lists, one per timeout.
  */
-import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import type * as Scope from "effect/Scope"
-import { currentPhaseTracker, type Phase, type PhaseTracker } from "../RequestPhases.js"
+import { currentPhaseTracker } from "../RequestPhases.js"
+import { type Expired, Lane, Watch } from "./deadlineLanes.js"
 
-/** What ran out: a phase of one attempt, or the deadline of a whole download. */
-export type Expired = Phase | "total"
-
-class Watch implements PhaseTracker {
-  previous: Watch | undefined = undefined
-  next: Watch | undefined = undefined
-  deadline = 0
-  active = true
-  stop: (() => void) | undefined = undefined
-  constructor(
-    readonly lane: Lane,
-    public phase: Expired,
-    readonly expire: (phase: Expired) => void
-  ) {}
-  enter(phase: Phase): void {
-    if (!this.active) return
-    this.phase = phase
-    this.lane.restart(this)
-  }
-  progress(): void {
-    if (this.phase === "body") this.lane.restart(this)
-    else this.enter("body")
-  }
-  onTimeout(stop: () => void): void {
-    this.stop = stop
-  }
-}
-
-/** Watches sharing one timeout, earliest deadline first. */
-class Lane {
-  head: Watch | undefined = undefined
-  tail: Watch | undefined = undefined
-  constructor(
-    readonly timeoutMs: number,
-    readonly clock: Clock.Clock
-  ) {}
-  append(watch: Watch): void {
-    watch.deadline = this.clock.unsafeCurrentTimeMillis() + this.timeoutMs
-    watch.previous = this.tail
-    watch.next = undefined
-    if (this.tail === undefined) this.head = watch
-    else this.tail.next = watch
-    this.tail = watch
-  }
-  remove(watch: Watch): void {
-    if (watch.previous === undefined) this.head = watch.next
-    else watch.previous.next = watch.next
-    if (watch.next === undefined) this.tail = watch.previous
-    else watch.next.previous = watch.previous
-    watch.previous = watch.next = undefined
-  }
-  restart(watch: Watch): void {
-    if (watch !== this.tail) {
-      this.remove(watch)
-      this.append(watch)
-    } else watch.deadline = this.clock.unsafeCurrentTimeMillis() + this.timeoutMs
-  }
-}
+export type { Expired } from "./deadlineLanes.js"
 
 /** The deadlines of one batch of requests. */
 export interface Deadlines {
