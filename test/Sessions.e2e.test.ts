@@ -3,11 +3,12 @@
  * moments (SIGKILL, SIGINT, SIGTERM), each time followed by a run that resumes it. The flag server's own
  * log says which codes each run asked for: none that the journal held as done when the run started.
  */
+import { spawn } from "node:child_process"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as FastCheck from "effect/FastCheck"
-import { runCli, tempDir } from "./support/cli.js"
+import { bin, runCli, tempDir } from "./support/cli.js"
 import { bundledCodes, bundledPng, type ServerProcess, startFlagsServe } from "./support/servers.js"
 
 const flagLine = /^([A-Z]{2}) delay: /
@@ -47,30 +48,59 @@ const journaledDone = (session: string): ReadonlySet<string> => {
   return done
 }
 
+/** A stop: a signal after `afterMs`, or (`crash`) an uncaught exception thrown in the bin's process. */
+interface Stop {
+  readonly afterMs: number
+  readonly signal: NodeJS.Signals | "crash"
+}
+
+const crashingBin = join(import.meta.dirname, "fixtures", "crashing-bin.mjs")
+
+/** The bin crashed by an uncaught exception after `afterMs`: its exit code. */
+const crashed = (args: ReadonlyArray<string>, afterMs: number) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [crashingBin, String(afterMs), bin, ...args], {
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout?.on("data", (chunk) => (stdout += chunk))
+    child.stderr?.on("data", (chunk) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
 /** Stops `flags download -e --session` at each moment, resumes after each, then lets a last run finish. */
-const stopAndResume = async (
-  stops: ReadonlyArray<{ readonly afterMs: number; readonly signal: NodeJS.Signals }>,
-  seed: number
-) => {
+const stopAndResume = async (stops: ReadonlyArray<Stop>, seed: number) => {
   const server = await startFlagsServe(["--delay", "0.05s..0.3s", "--seed", String(seed)])
   try {
     const dest = tempDir("flags-session-dest-")
     const session = join(tempDir("flags-session-"), "run.ndjson")
     const args = ["download", "-e", "-m", "20", "-s", server.baseUrl, "--ext", "png", "-d", dest]
     const sessionArgs = [...args, "--session", session, "--progress", "none"]
-    const run = async (stop?: { readonly afterMs: number; readonly signal: NodeJS.Signals }) => {
+    const run = async (stop?: Stop) => {
       const mark = await quiet(server)
       const done = journaledDone(session)
-      const result = await runCli(
-        sessionArgs,
-        stop === undefined ? {} : { signalAfterMs: stop.afterMs, signal: stop.signal }
-      )
+      const result =
+        stop?.signal === "crash"
+          ? await crashed(sessionArgs, stop.afterMs)
+          : await runCli(
+              sessionArgs,
+              stop === undefined ? {} : { signalAfterMs: stop.afterMs, signal: stop.signal }
+            )
       await quiet(server)
       const label = stop === undefined ? "the last run" : `${stop.signal} after ${stop.afterMs} ms`
       const again = askedSince(server, mark).filter((cc) => done.has(cc))
       assert.deepStrictEqual(again, [], `${label}: asked again for codes the journal held as done`)
-      assert.notInclude(result.stderr, "    at ", label)
-      if (stop !== undefined && stop.signal !== "SIGKILL" && result.code !== 0 && result.code !== null) {
+      // a crash prints Node's own report of the exception; a stop by signal never a stack trace
+      if (stop?.signal !== "crash") assert.notInclude(result.stderr, "    at ", label)
+      if (
+        stop !== undefined &&
+        stop.signal !== "SIGKILL" &&
+        stop.signal !== "crash" &&
+        result.code !== 0 &&
+        result.code !== null
+      ) {
         assert.strictEqual(result.code, stop.signal === "SIGINT" ? 130 : 143, `${label}: ${result.stderr}`)
       }
       return { result, done }
@@ -108,6 +138,14 @@ describe("sessions survive every kind of stop (real bin, real server)", () => {
       seed: 20261202
     }).map((afterMs) => ({ afterMs, signal: "SIGKILL" as const }))
     assert.isAtLeast(await stopAndResume(stops, 7), 4, "stops that landed mid-batch")
+  })
+
+  it("an uncaught crash at 3 seeded moments, each followed by a resuming run: the same", async () => {
+    const stops = FastCheck.sample(FastCheck.integer({ min: 300, max: 1200 }), {
+      numRuns: 3,
+      seed: 20261204
+    }).map((afterMs) => ({ afterMs, signal: "crash" as const }))
+    assert.isAtLeast(await stopAndResume(stops, 9), 2, "crashes that landed mid-batch")
   })
 
   it("Ctrl-C and SIGTERM at seeded moments, each followed by a resuming run: the same", async () => {
