@@ -211,8 +211,10 @@ describe("flags download (real bin, real server)", () => {
 
   it("Ctrl-C: exit 130 after the partial report, no partial or temporary file", async () => {
     const dest = tempDir()
+    // more than a second into the downloads
     const result = await runCli(["download", "-e", "-m", "2", "--delay", "0.2s", "-d", dest], {
-      signalAfterMs: 1500
+      runsWhen: (stdout) => stdout.includes("will be used."),
+      signalAfterMs: 1300
     })
     assert.strictEqual(result.code, 130, result.stderr)
     assert.include(result.stdout, "--------------------")

@@ -134,8 +134,10 @@ describe("fault suite (real processes, real sockets)", () => {
 describe("signals", () => {
   it("SIGTERM: exit 143 after the partial report, no partial file", async () => {
     const dest = tempDir()
+    // a second into the downloads
     const result = await runCli(["download", "-e", "-m", "2", "--delay", "0.2s", "-d", dest], {
-      signalAfterMs: 1200,
+      runsWhen: (stdout) => stdout.includes("will be used."),
+      signalAfterMs: 1000,
       signal: "SIGTERM"
     })
     assert.strictEqual(result.code, 143, result.stderr)
@@ -144,7 +146,10 @@ describe("signals", () => {
   })
 
   it("flags spin: Ctrl-C exits 130 and ends its line", async () => {
-    const result = await runCli(["spin", "--seconds", "10"], { signalAfterMs: 700 })
+    const result = await runCli(["spin", "--seconds", "10"], {
+      runsWhen: (stdout) => stdout.includes("thinking!"),
+      signalAfterMs: 500
+    })
     assert.strictEqual(result.code, 130)
     assert.isTrue(result.stdout.endsWith("thinking!\n"), JSON.stringify(result.stdout))
     assert.notInclude(result.stdout, "Answer")
@@ -157,7 +162,10 @@ describe("signals", () => {
         probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
       })
     })
-    const result = await runCli(["serve", "--port", String(port), "--quiet"], { signalAfterMs: 1500 })
+    const result = await runCli(["serve", "--port", String(port), "--quiet"], {
+      runsWhen: (stdout) => stdout.includes(`http://127.0.0.1:${port}/flags/`),
+      signalAfterMs: 500
+    })
     assert.strictEqual(result.code, 0, result.stderr)
     assert.include(result.stdout, `http://127.0.0.1:${port}/flags/`)
     await new Promise<void>((resolve, reject) => {
