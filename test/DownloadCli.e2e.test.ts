@@ -24,7 +24,8 @@ afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
 
 const counts = reportCounts
 
-describe("flags download (real bin, real server)", () => {
+// each test its own dest or cwd (the server is shared, and answers any number at once): side by side
+describe.concurrent("flags download (real bin, real server)", () => {
   it("default run: the top 20 from the embedded server, byte-identical, the book's report", async () => {
     const cwd = tempDir()
     const result = await runCli(["download"], { cwd })

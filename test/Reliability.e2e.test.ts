@@ -67,7 +67,8 @@ const download = async (faults: FlagServer.FlagServerOptions, extra: ReadonlyArr
     return { ...c, stdout: result.stdout }
   })
 
-describe("fault suite (real processes, real sockets)", () => {
+// each test has its own server, dest and bin, and mostly waits on them: the tests run side by side
+describe.concurrent("fault suite (real processes, real sockets)", () => {
   it("delays beyond the timeout: every code times out", async () => {
     const c = await download({ delay: "400 millis" }, ["--timeout", "0.1", "-v"])
     assert.strictEqual(c.errors, 20)
@@ -131,7 +132,7 @@ describe("fault suite (real processes, real sockets)", () => {
   })
 })
 
-describe("signals", () => {
+describe.concurrent("signals", () => {
   it("SIGTERM: exit 143 after the partial report, no partial file", async () => {
     const dest = tempDir()
     // a second into the downloads

@@ -14,7 +14,8 @@ import { reportCounts, runCli, tempDir } from "./support/cli.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
 
-describe("signals at random moments", () => {
+// the downloads run one after another, beside the runs of spin and serve (each its own bin and dest)
+describe.concurrent("signals at random moments", () => {
   it("every run ends cleanly, whatever the moment", async () => {
     const moments = FastCheck.sample(
       FastCheck.record({
