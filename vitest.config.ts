@@ -1,21 +1,67 @@
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
+/**
+ * Files that run real processes (the bin, servers, tmux) or measure the process they run in (Soak:
+ * its heap and descriptors): each in a process of its own. They mostly wait, so they run beside the rest.
+ */
+const processes = [
+  "test/**/*.e2e.test.ts",
+  "test/Readme.test.ts",
+  "test/Soak.test.ts",
+  "test/DownloadScreen.test.ts"
+]
+/**
+ * The book's servers with a listen backlog of 5: a server that is not given the CPU for a few
+ * milliseconds drops connects, and answers then come late. They run alone, once all the rest is done.
+ */
+const peers = ["test/BookPeers.e2e.test.ts"]
+
+const alias = {
+  // examples import the package by name, as an app would; here that name is the source
+  "effect-flags/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
+  "effect-flags": fileURLToPath(new URL("./src/index.ts", import.meta.url))
+}
+/** What every project shares (not through `extends`: a project would run the build of globalSetup again). */
+const shared = {
+  // the renderer reads these through Config (OutputMode): pinned, so a test sees the same output
+  // whatever shell or CI runs the suite; tests that need another environment provide their own
+  env: { CI: "", TERM: "xterm-256color", NO_COLOR: "", LC_ALL: "", LC_CTYPE: "", LANG: "C.UTF-8" },
+  testTimeout: 30_000,
+  hookTimeout: 30_000
+}
+
 export default defineConfig({
-  resolve: {
-    // examples import the package by name, as an app would; here that name is the source
-    alias: {
-      "effect-flags/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
-      "effect-flags": fileURLToPath(new URL("./src/index.ts", import.meta.url))
-    }
-  },
+  resolve: { alias },
   test: {
-    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     globalSetup: ["test/setup/build-bin.ts"],
-    // the renderer reads these through Config (OutputMode): pinned, so a test sees the same output
-    // whatever shell or CI runs the suite; tests that need another environment provide their own
-    env: { CI: "", TERM: "xterm-256color", NO_COLOR: "", LC_ALL: "", LC_CTYPE: "", LANG: "C.UTF-8" },
-    testTimeout: 30_000,
-    hookTimeout: 30_000
+    // vitest's default is one worker per core but one: one file at a time on a 2-core machine, where most
+    // end-to-end files wait on their processes. The in-process files share 2 threads and their loaded
+    // modules (no isolation: they provide their environments through layers, never through globals);
+    // the process files run in up to 3 forks beside them.
+    poolOptions: {
+      threads: { isolate: false, minThreads: 1, maxThreads: 2 },
+      forks: { minForks: 1, maxForks: 3 }
+    },
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          ...shared,
+          name: "unit",
+          pool: "threads",
+          include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+          exclude: processes
+        }
+      },
+      {
+        resolve: { alias },
+        test: { ...shared, name: "processes", pool: "forks", include: processes, exclude: peers }
+      },
+      {
+        resolve: { alias },
+        test: { ...shared, name: "peers", pool: "forks", include: peers, sequence: { groupOrder: 1 } }
+      }
+    ]
   }
 })

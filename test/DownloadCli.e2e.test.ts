@@ -24,7 +24,8 @@ afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
 
 const counts = reportCounts
 
-describe("flags download (real bin, real server)", () => {
+// each test its own dest or cwd (the server is shared, and answers any number at once): side by side
+describe.concurrent("flags download (real bin, real server)", () => {
   it("default run: the top 20 from the embedded server, byte-identical, the book's report", async () => {
     const cwd = tempDir()
     const result = await runCli(["download"], { cwd })
@@ -211,8 +212,10 @@ describe("flags download (real bin, real server)", () => {
 
   it("Ctrl-C: exit 130 after the partial report, no partial or temporary file", async () => {
     const dest = tempDir()
+    // more than a second into the downloads
     const result = await runCli(["download", "-e", "-m", "2", "--delay", "0.2s", "-d", dest], {
-      signalAfterMs: 1500
+      runsWhen: (stdout) => stdout.includes("will be used."),
+      signalAfterMs: 1300
     })
     assert.strictEqual(result.code, 130, result.stderr)
     assert.include(result.stdout, "--------------------")

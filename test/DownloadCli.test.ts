@@ -40,13 +40,17 @@ describe("flags download (in-process, real client, real server)", () => {
     "the announced concurrency is real: 194 requests in flight at once at the server (no pool cap at 100), $name",
     ({ client }) =>
       Effect.gen(function* () {
-        const server = yield* FlagServer.make({ delay: "1 second" })
+        // a delay long enough for all 194 to arrive while the first is held, and a timeout well beyond
+        // it, on a machine busy with other work too (starting 194 requests takes a while there)
+        const server = yield* FlagServer.make({ delay: "2 seconds" })
         const dest = tempDir()
         const result = yield* flags([
           "download",
           "-a",
           "-m",
           "1000",
+          "--timeout",
+          "10",
           "-s",
           server.baseUrl,
           "--ext",
@@ -57,7 +61,7 @@ describe("flags download (in-process, real client, real server)", () => {
         assert.isTrue(Exit.isSuccess(result.exit), result.stderr)
         assert.include(result.stdout, "Searching for 194 flags: from AD to ZW")
         assert.include(result.stdout, "194 concurrent connections will be used.")
-        // all 194 held by the server's 1 s delay at once: one wave, where a pool of 100 makes two
+        // all 194 held by the server's 2 s delay at once: one wave, where a pool of 100 makes two
         assert.strictEqual(yield* server.maxInFlight, 194)
         assert.strictEqual(reportCounts(result.stdout).ok, 194)
         assert.strictEqual(readdirSync(dest).length, 194)

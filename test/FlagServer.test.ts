@@ -11,7 +11,7 @@ import * as Fiber from "effect/Fiber"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import * as FlagServer from "../src/FlagServer.js"
-import { eventually } from "./support/eventually.js"
+import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
@@ -169,6 +169,7 @@ describe("FlagServer requests in flight, logs and shutdown", () => {
         Effect.fork(rawRequest(server.baseUrl, `/flags/${cc}/${cc}.png`))
       )
       yield* eventually(Effect.map(server.inFlight, (n) => n === 5))
+      yield* asleep(5)
       const [leaving, ...staying] = requests
       if (leaving !== undefined) yield* Fiber.interrupt(leaving)
       yield* eventually(Effect.map(server.inFlight, (n) => n === 4))
@@ -202,6 +203,7 @@ describe("FlagServer requests in flight, logs and shutdown", () => {
       for (const cc of ["br", "cn", "de", "fr", "jp", "zz"]) {
         const request = yield* Effect.fork(rawRequest(server.baseUrl, `/flags/${cc}/${cc}.png`))
         yield* eventually(Effect.map(server.inFlight, (n) => n === 1))
+        yield* asleep()
         yield* TestClock.adjust("500 millis")
         statuses.push((yield* Fiber.join(request)).status)
       }

@@ -13,7 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import * as FlagServer from "../src/FlagServer.js"
-import { eventually } from "./support/eventually.js"
+import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
@@ -128,6 +128,7 @@ describe.each(servers)("conditional requests ($name)", ({ start }) => {
       const slow = yield* start({ delay: "2 seconds" })
       const request = yield* Effect.fork(rawRequest(slow.baseUrl, "/flags/br/br.png", conditional))
       yield* eventually(Effect.map(slow.inFlight, (n) => n === 1))
+      yield* asleep()
       yield* TestClock.adjust("1999 millis")
       assert.isTrue(Option.isNone(yield* Fiber.poll(request)))
       yield* TestClock.adjust("1 millis")

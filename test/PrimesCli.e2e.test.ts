@@ -13,7 +13,7 @@ const line = /^ *(\d{1,20}) {2}([P ]) +(\d+\.\d{6})s$/
 
 /** Runs the bin and sends SIGINT once stdout matches `ready`; resolves with the result and the delay. */
 const interruptWhen = (args: ReadonlyArray<string>, ready: (stdout: string) => boolean) =>
-  new Promise<CliResult & { readonly exitMs: number }>((resolve, reject) => {
+  new Promise<Omit<CliResult, "signalledAt" | "endedAt"> & { readonly exitMs: number }>((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"]

@@ -9,9 +9,10 @@
  * order (each checked after those before it have run). Ports, times, rates and fiber numbers may differ
  * from the README's; everything else must match.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process"
+import { execFile, spawn, spawnSync } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { promisify } from "node:util"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as ProgressEvent from "../src/ProgressEvent.js"
@@ -110,7 +111,19 @@ const ndjson = blocks.filter((block) => block.directive === "ndjson")
 const scratch = join(root, ".readme-check")
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-describe("the README's code blocks say what they print", () => {
+const execFileAsync = promisify(execFile)
+/** Runs a tool to its end without blocking the event loop (the other blocks' runs go on meanwhile). */
+const run = async (file: string, args: ReadonlyArray<string>, cwd?: string) => {
+  try {
+    return (await execFileAsync(file, args, { cwd, encoding: "utf8" })).stdout
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { readonly stdout?: string; readonly stderr?: string }
+    return assert.fail(`${String(error)}\n${stdout}${stderr}`)
+  }
+}
+
+// each block runs on its own (its own directory, port, tmux server), so they run side by side
+describe.concurrent("the README's code blocks say what they print", () => {
   it("finds the blocks that claim an output", () => {
     assert.isAtLeast(typescript.length, 2)
     assert.isAtLeast(printing.length, 2)
@@ -154,30 +167,28 @@ describe("the README's code blocks say what they print", () => {
   )
   if (!haveTmux) it.skip("tmux is not installed here: the README's screens were not compared", () => {})
 
-  it("its TypeScript blocks type-check against the library", () => {
+  it("its TypeScript blocks type-check against the library", async () => {
     mkdirSync(scratch, { recursive: true })
     for (const [i, block] of typeChecked.entries()) {
       writeFileSync(join(scratch, `block${i}.ts`), block.lines.join("\n"))
     }
+    // the blocks only: the runs below write their copies into the same folder meanwhile
     writeFileSync(
       join(scratch, "tsconfig.json"),
-      JSON.stringify({ extends: "../tsconfig.json", include: ["*.ts"] })
+      JSON.stringify({ extends: "../tsconfig.json", include: ["block*.ts"] })
     )
-    execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch], { stdio: "pipe" })
+    await run(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch])
   })
 
   it.each(typescript.map((block, i) => ({ i, block, at: block.line })))(
     "the TypeScript block at line $at prints what its comments say",
-    ({ i, block }) => {
+    async ({ i, block }) => {
       mkdirSync(scratch, { recursive: true })
       const file = join(scratch, `run${i}.ts`)
       writeFileSync(file, block.lines.join("\n"))
       const cwd = tempDir("flags-readme-")
       const tsx = join(root, "node_modules", ".bin", "tsx")
-      const stdout = execFileSync(tsx, ["--tsconfig", join(root, "tsconfig.json"), file], {
-        cwd,
-        encoding: "utf8"
-      })
+      const stdout = await run(tsx, ["--tsconfig", join(root, "tsconfig.json"), file], cwd)
       assert.deepStrictEqual(stdout.trimEnd().split("\n").map(normalize), outputOf(block.lines))
     }
   )
@@ -216,8 +227,9 @@ const haveTmux = spawnSync("tmux", ["-V"]).status === 0
  * Runs `npx flags …` (or `npm run -s example -- NAME`) in a tmux window of `columns` × `rows`, as a
  * terminal user without CI or colour, and returns its screen once the command has ended.
  */
+let tmuxServers = 0
 const inTmux = async (args: ReadonlyArray<string>, columns: number, rows: number) => {
-  const socket = `effect-flags-readme-${process.pid}-${Date.now()}`
+  const socket = `effect-flags-readme-${process.pid}-${Date.now()}-${tmuxServers++}`
   const tmux = (...command: ReadonlyArray<string>) =>
     spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...command], { encoding: "utf8" })
   const example = args[0] === "example"
@@ -226,7 +238,14 @@ const inTmux = async (args: ReadonlyArray<string>, columns: number, rows: number
   const command = `cd ${example ? root : tempDir("flags-readme-")} && env -u CI NO_COLOR=1 LANG=C.UTF-8 ${process.execPath} ${program.join(" ")}; tmux wait-for -S done; sleep 60`
   tmux("new-session", "-d", "-s", "readme", "-x", `${columns}`, "-y", `${rows}`, command)
   try {
-    spawnSync("tmux", ["-L", socket, "wait-for", "done"], { timeout: 30_000 })
+    await new Promise<void>((resolve) => {
+      const waiting = spawn("tmux", ["-L", socket, "wait-for", "done"], { stdio: "ignore" })
+      const timer = setTimeout(() => waiting.kill(), 30_000)
+      waiting.on("close", () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
     return tmux("capture-pane", "-p", "-t", "readme")
       .stdout.split("\n")
       .slice(0, rows)

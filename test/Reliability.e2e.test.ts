@@ -67,7 +67,8 @@ const download = async (faults: FlagServer.FlagServerOptions, extra: ReadonlyArr
     return { ...c, stdout: result.stdout }
   })
 
-describe("fault suite (real processes, real sockets)", () => {
+// each test has its own server, dest and bin, and mostly waits on them: the tests run side by side
+describe.concurrent("fault suite (real processes, real sockets)", () => {
   it("delays beyond the timeout: every code times out", async () => {
     const c = await download({ delay: "400 millis" }, ["--timeout", "0.1", "-v"])
     assert.strictEqual(c.errors, 20)
@@ -131,11 +132,13 @@ describe("fault suite (real processes, real sockets)", () => {
   })
 })
 
-describe("signals", () => {
+describe.concurrent("signals", () => {
   it("SIGTERM: exit 143 after the partial report, no partial file", async () => {
     const dest = tempDir()
+    // a second into the downloads
     const result = await runCli(["download", "-e", "-m", "2", "--delay", "0.2s", "-d", dest], {
-      signalAfterMs: 1200,
+      runsWhen: (stdout) => stdout.includes("will be used."),
+      signalAfterMs: 1000,
       signal: "SIGTERM"
     })
     assert.strictEqual(result.code, 143, result.stderr)
@@ -144,7 +147,10 @@ describe("signals", () => {
   })
 
   it("flags spin: Ctrl-C exits 130 and ends its line", async () => {
-    const result = await runCli(["spin", "--seconds", "10"], { signalAfterMs: 700 })
+    const result = await runCli(["spin", "--seconds", "10"], {
+      runsWhen: (stdout) => stdout.includes("thinking!"),
+      signalAfterMs: 500
+    })
     assert.strictEqual(result.code, 130)
     assert.isTrue(result.stdout.endsWith("thinking!\n"), JSON.stringify(result.stdout))
     assert.notInclude(result.stdout, "Answer")
@@ -157,7 +163,10 @@ describe("signals", () => {
         probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
       })
     })
-    const result = await runCli(["serve", "--port", String(port), "--quiet"], { signalAfterMs: 1500 })
+    const result = await runCli(["serve", "--port", String(port), "--quiet"], {
+      runsWhen: (stdout) => stdout.includes(`http://127.0.0.1:${port}/flags/`),
+      signalAfterMs: 500
+    })
     assert.strictEqual(result.code, 0, result.stderr)
     assert.include(result.stdout, `http://127.0.0.1:${port}/flags/`)
     await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import * as FlagServer from "../src/FlagServer.js"
 import { decide, type FaultOptions, formatDelay, parseDelay } from "../src/ServerFaults.js"
-import { eventually } from "./support/eventually.js"
+import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 
 const start = (options: FlagServer.FlagServerOptions) =>
@@ -88,6 +88,7 @@ describe("FlagServer faults (real requests)", () => {
       const server = yield* start({ delay: "5 seconds" })
       const request = yield* Effect.fork(rawRequest(server.baseUrl, "/flags/br/br.png"))
       yield* eventually(Effect.map(server.inFlight, (n) => n === 1))
+      yield* asleep()
       yield* TestClock.adjust("4900 millis")
       assert.isTrue(Option.isNone(yield* Fiber.poll(request)))
       yield* TestClock.adjust("100 millis")

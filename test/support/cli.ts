@@ -9,6 +9,10 @@ export interface CliResult {
   readonly signal: NodeJS.Signals | null
   readonly stdout: string
   readonly stderr: string
+  /** When (`Date.now()`) the signal of `signalAfterMs` was sent; undefined if the bin ended before. */
+  readonly signalledAt: number | undefined
+  /** When the bin had exited and its output was closed. */
+  readonly endedAt: number
 }
 
 export const bin = join(import.meta.dirname, "..", "..", "dist", "bin.js")
@@ -20,8 +24,15 @@ export const runCli = (
   options: {
     readonly cwd?: string
     readonly env?: NodeJS.ProcessEnv
+    /**
+     * Sends `signal` (default SIGINT) this long after the bin shows it runs (`runsWhen`), or after the
+     * spawn without `runsWhen`. Counted from what the bin printed, a moment means the same on a loaded
+     * machine, where starting Node and the bundle alone can take longer than the moment.
+     */
     readonly signalAfterMs?: number
     readonly signal?: NodeJS.Signals
+    /** The bin runs once its stdout so far satisfies this: the moment `signalAfterMs` counts from. */
+    readonly runsWhen?: (stdout: string) => boolean
     /** Written to the bin's standard input (which is otherwise closed). */
     readonly stdin?: string
   } = {}
@@ -35,13 +46,34 @@ export const runCli = (
     if (options.stdin !== undefined) child.stdin?.end(options.stdin)
     let stdout = ""
     let stderr = ""
-    child.stdout?.on("data", (chunk) => (stdout += chunk))
+    let signalledAt: number | undefined
+    let ended = false
+    let timer: NodeJS.Timeout | undefined
+    const { signalAfterMs, runsWhen } = options
+    const armSignal = () => {
+      if (signalAfterMs === undefined || timer !== undefined) return
+      timer = setTimeout(() => {
+        if (ended) return
+        signalledAt = Date.now()
+        child.kill(options.signal ?? "SIGINT")
+      }, signalAfterMs)
+    }
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk
+      if (runsWhen?.(stdout) === true) armSignal()
+    })
     child.stderr?.on("data", (chunk) => (stderr += chunk))
     child.on("error", reject)
-    if (options.signalAfterMs !== undefined) {
-      setTimeout(() => child.kill(options.signal ?? "SIGINT"), options.signalAfterMs)
-    }
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
+    if (runsWhen === undefined) armSignal()
+    child.on("exit", () => {
+      ended = true
+      clearTimeout(timer)
+    })
+    child.on("close", (code, signal) => {
+      ended = true
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr, signalledAt, endedAt: Date.now() })
+    })
   })
 
 /** The counts of the book's final report. */
