@@ -177,8 +177,10 @@ describe.concurrent("the README's code blocks say what they print", () => {
       join(scratch, "tsconfig.json"),
       JSON.stringify({ extends: "../tsconfig.json", include: ["block*.ts"] })
     )
+    // the blocks and all of src/ they import: 6 CPU-s, which other files' work beside it can stretch
+    // past the 30 s default
     await run(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch])
-  })
+  }, 90_000)
 
   it.each(typescript.map((block, i) => ({ i, block, at: block.line })))(
     "the TypeScript block at line $at prints what its comments say",
