@@ -253,6 +253,34 @@ describe("the CLI's node:http HttpClient", () => {
   )
 
   it.live(
+    "a kept-alive socket the server closes as a GET goes out: sent once more, on a new connection",
+    () =>
+      Effect.gen(function* () {
+        // the second request on each connection is met with a reset, as a server closing an idle
+        // connection at that very moment does; a first request on a connection is answered
+        const perSocket = new Map<unknown, number>()
+        const { url, seen } = yield* serve((request, response) => {
+          const n = (perSocket.get(request.socket) ?? 0) + 1
+          perSocket.set(request.socket, n)
+          if (n > 1) request.socket.resetAndDestroy()
+          else response.end("ok")
+        })
+        const client = yield* HttpClient.HttpClient
+        const get = (path: string) => Effect.flatMap(client.get(`${url}${path}`), (response) => response.text)
+        assert.strictEqual(yield* get("/a"), "ok")
+        assert.strictEqual(yield* get("/b"), "ok", "resent on a new connection")
+        assert.strictEqual(seen.connections, 2)
+        // a POST is not repeated: it may have been acted on
+        const post = yield* Effect.either(
+          client.execute(HttpClientRequest.post(`${url}/c`).pipe(HttpClientRequest.bodyText("x")))
+        )
+        assert.isTrue(Either.isLeft(post))
+        if (Either.isLeft(post)) assert.strictEqual(post.left._tag, "RequestError")
+        assert.strictEqual(seen.connections, 2, "no new connection for the POST")
+      }).pipe(Effect.scoped, Effect.provide(CliHttpClient.layer))
+  )
+
+  it.live(
     "tells the request's phase tracker each phase: connect, write, response, body (no connect on a reused socket)",
     () =>
       Effect.gen(function* () {

@@ -84,7 +84,7 @@ const stopAndResume = async (stops: ReadonlyArray<Stop>, seed: number) => {
     const dest = tempDir("flags-session-dest-")
     const session = join(tempDir("flags-session-"), "run.ndjson")
     const args = ["download", "-e", "-m", "20", "-s", server.baseUrl, "--ext", "png", "-d", dest]
-    const sessionArgs = [...args, "--session", session, "--progress", "none"]
+    const sessionArgs = [...args, "--session", session, "--progress", "none", "-v"]
     const run = async (stop?: Stop) => {
       const mark = await quiet(server)
       const done = journaledDone(session)
@@ -123,7 +123,14 @@ const stopAndResume = async (stops: ReadonlyArray<Stop>, seed: number) => {
       if (result.code !== 0 && after > done.size && after < 676) midBatch++
     }
     const last = await run()
-    assert.strictEqual(last.result.code, 0, last.result.stderr)
+    assert.strictEqual(
+      last.result.code,
+      0,
+      `${last.result.stdout
+        .split("\n")
+        .filter((line) => line.includes("error"))
+        .join("\n")}${last.result.stderr}`
+    )
     assert.include(last.result.stdout, "Resuming session")
 
     // the whole set, byte for byte, and nothing else: no temporary file of a killed run

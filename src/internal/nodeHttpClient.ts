@@ -111,12 +111,25 @@ const send = (
   })
 }
 
+// a keep-alive socket the server closed as the request went out: nothing was answered, so a request
+// that can be repeated is sent once more, on a new connection (as undici and browsers do)
+const staleSocket = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"])
+const repeatable = new Set(["GET", "HEAD"])
+const closedUnderIt = (nodeRequest: Http.ClientRequest, method: string, cause: unknown) =>
+  nodeRequest.reusedSocket &&
+  repeatable.has(method) &&
+  typeof cause === "object" &&
+  cause !== null &&
+  (staleSocket.has(String((cause as { code?: unknown }).code)) ||
+    (cause as { message?: unknown }).message === "socket hang up")
+
 const sendNow = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
   now: () => number,
-  learn: (lesson: ConnectionPacing.Lesson) => void
+  learn: (lesson: ConnectionPacing.Lesson) => void,
+  onStaleSocket: "resend" | "fail" = "resend"
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.withFiberRuntime((fiber) => {
     const tracker = fiber.getFiberRef(currentPhaseTracker)
@@ -129,7 +142,11 @@ const sendNow = (
       if (tracker !== undefined) trackPhases(nodeRequest, tracker)
       timeConnect(nodeRequest, now, learn)
       const onError = (cause: unknown) =>
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+        resume(
+          onStaleSocket === "resend" && closedUnderIt(nodeRequest, request.method, cause)
+            ? sendNow(agents, request, url, now, learn, "fail")
+            : Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
+        )
       nodeRequest.once("error", onError)
       nodeRequest.once("response", (source: Http.IncomingMessage) => {
         nodeRequest.off("error", onError)

@@ -11,6 +11,8 @@ export interface ServerProcess {
   readonly baseUrl: string
   /** Every line the server printed on stdout so far. */
   readonly lines: ReadonlyArray<string>
+  /** When (`Date.now()`) each of `lines` was read here: a little after the server printed it. */
+  readonly readAt: ReadonlyArray<number>
   readonly stop: () => Promise<void>
 }
 
@@ -23,6 +25,7 @@ const start = (
   new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] })
     const lines: Array<string> = []
+    const readAt: Array<number> = []
     let errors = ""
     let resolved = false
     const stop = () =>
@@ -33,10 +36,11 @@ const start = (
       })
     const onLine = (line: string) => {
       lines.push(line)
+      readAt.push(Date.now())
       const url = resolved ? undefined : findUrl(line)
       if (url !== undefined) {
         resolved = true
-        resolve({ baseUrl: url, lines, stop })
+        resolve({ baseUrl: url, lines, readAt, stop })
       }
     }
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", onLine)
