@@ -123,14 +123,7 @@ const stopAndResume = async (stops: ReadonlyArray<Stop>, seed: number) => {
       if (result.code !== 0 && after > done.size && after < 676) midBatch++
     }
     const last = await run()
-    assert.strictEqual(
-      last.result.code,
-      0,
-      `${last.result.stdout
-        .split("\n")
-        .filter((line) => line.includes("error"))
-        .join("\n")}${last.result.stderr}`
-    )
+    assert.strictEqual(last.result.code, 0, last.result.stdout + last.result.stderr)
     assert.include(last.result.stdout, "Resuming session")
 
     // the whole set, byte for byte, and nothing else: no temporary file of a killed run
@@ -148,8 +141,9 @@ const stopAndResume = async (stops: ReadonlyArray<Stop>, seed: number) => {
   }
 }
 
-// each test has its own server, dest and session: they run side by side; each is a dozen runs of the bin
-describe.concurrent("sessions survive every kind of stop (real bin, real server)", {
+// one after another: run side by side (each with its own server), the first connections of a run
+// were now and then reset, retries included, which is not understood yet; each is a dozen runs of the bin
+describe("sessions survive every kind of stop (real bin, real server)", {
   timeout: 120_000
 }, () => {
   it("kill -9 at 8 seeded moments, each followed by a resuming run: the full set, nothing done asked twice", async () => {
