@@ -94,11 +94,20 @@ export const bundled: Effect.Effect<FlagStore, FlagStoreError, FileSystem.FileSy
       Effect.map((info) => info.mtime),
       Effect.orElseSucceed(() => Option.none<Date>())
     )
-    // keyed by `cc.ext` and `cc/metadata.json` of published codes only, so the caches stay bounded
-    const read = yield* Effect.cachedFunction((name: string) => {
+    // keyed by `cc.ext` of published codes only, so the cache stays bounded. Only what a read ended
+    // with is kept, never the read itself: `cachedFunction` kept whatever its first run ended with, and
+    // a requester that went away (a client killed mid-request) left an interruption there, answered to
+    // every later request for that file as a reset connection. Two first requests may read it twice.
+    const files = new Map<string, Option.Option<FlagFile>>()
+    const read = (name: string): Effect.Effect<Option.Option<FlagFile>> => {
+      const known = files.get(name)
+      if (known !== undefined) return Effect.succeed(known)
       const folder = folders[name.slice(name.lastIndexOf(".") + 1)] ?? ""
-      return readFlagFile(fs, path.join(root, folder, name), name).pipe(Effect.option)
-    })
+      return readFlagFile(fs, path.join(root, folder, name), name).pipe(
+        Effect.option,
+        Effect.tap((file) => Effect.sync(() => files.set(name, file)))
+      )
+    }
     const metadata = yield* Effect.cachedFunction((cc: string) =>
       Effect.sync(() =>
         flagFile("metadata.json", metadataOf(cc, names[cc.toUpperCase()] ?? cc.toUpperCase()), namesChanged)

@@ -141,9 +141,8 @@ const stopAndResume = async (stops: ReadonlyArray<Stop>, seed: number) => {
   }
 }
 
-// one after another: run side by side (each with its own server), the first connections of a run
-// were now and then reset, retries included, which is not understood yet; each is a dozen runs of the bin
-describe("sessions survive every kind of stop (real bin, real server)", {
+// each test has its own server, dest and session: they run side by side; each is a dozen runs of the bin
+describe.concurrent("sessions survive every kind of stop (real bin, real server)", {
   timeout: 120_000
 }, () => {
   it("kill -9 at 8 seeded moments, each followed by a resuming run: the full set, nothing done asked twice", async () => {
