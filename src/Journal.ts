@@ -167,7 +167,7 @@ export const make = (store: Stores.Store): JournalService => {
       const append = (entry: Format.EntryInput) =>
         Effect.flatMap(Clock.currentTimeMillis, (at) => {
           if (failure !== undefined) return Effect.fail(failure)
-          const stamped = { ...entry, at }
+          const stamped = Format.stamp(entry, at)
           if (!isEntry(stamped)) {
             const checked = validateEntry(stamped)
             const why = Either.isLeft(checked) ? ParseResult.TreeFormatter.formatErrorSync(checked.left) : ""
@@ -175,7 +175,7 @@ export const make = (store: Stores.Store): JournalService => {
               new JournalError({ source, reason: `refused an entry for ${entry.id}: ${why}` })
             )
           }
-          pending.push(Format.entryLine(stamped))
+          pending.push(`${JSON.stringify(stamped)}\n`)
           if (pending.length >= batchSize) return writeOut(false)
           return pending.length === 1 ? Queue.offer(arrived, undefined) : Effect.void
         })

@@ -126,20 +126,19 @@ export const headerLine = (header: Header, at: number): string =>
     at
   })}\n`
 
+/** The entry `input` stamped with `at`, its `undefined` fields left out (as an `Entry` has them). */
+export const stamp = (input: EntryInput, at: number): Record<string, unknown> => {
+  const entry: Record<string, unknown> = { id: input.id, status: input.status }
+  for (const key of ["file", "size", "sha256", "etag", "lastModified", "mtime", "error"] as const) {
+    if (input[key] !== undefined) entry[key] = input[key]
+  }
+  entry.at = at
+  return entry
+}
+
 /** One entry's line, with its newline; `undefined` fields are left out. */
 export const entryLine = (entry: EntryInput & { readonly at: number }): string =>
-  `${JSON.stringify({
-    id: entry.id,
-    status: entry.status,
-    file: entry.file,
-    size: entry.size,
-    sha256: entry.sha256,
-    etag: entry.etag,
-    lastModified: entry.lastModified,
-    mtime: entry.mtime,
-    error: entry.error,
-    at: entry.at
-  })}\n`
+  `${JSON.stringify(stamp(entry, entry.at))}\n`
 
 /** A journal as read: its header, and the last entry of each item. */
 export interface Contents {

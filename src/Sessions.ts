@@ -102,10 +102,6 @@ const countStatuses = (previous: ReadonlyMap<string, Entry>) => {
   return counts
 }
 
-/** `fields` without the ones undefined: an entry's optional fields are absent, never `undefined`. */
-const defined = (fields: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
-
 /** The entry journaling an outcome; none for one resumed (its entry is there already). */
 const entryOf = <R>(
   outcome: Outcome,
@@ -117,18 +113,16 @@ const entryOf = <R>(
     return Effect.map(mtime(file), (at) => ({
       id,
       status,
-      ...defined({
-        file,
-        size: outcome.size,
-        sha256: outcome.sha256,
-        etag: outcome.etag,
-        lastModified: outcome.lastModified,
-        mtime: at
-      })
+      file,
+      size: outcome.size,
+      sha256: outcome.sha256,
+      etag: outcome.etag,
+      lastModified: outcome.lastModified,
+      mtime: at
     }))
   }
-  if (status === "ERROR") return Effect.succeed({ id, status, ...defined({ error: outcome.error?.message }) })
-  return Effect.succeed({ id, status, ...defined({ file }) })
+  if (status === "ERROR") return Effect.succeed({ id, status, error: outcome.error?.message })
+  return Effect.succeed({ id, status, file })
 }
 
 /**
@@ -151,7 +145,11 @@ export const run = <R>(
       const path = yield* Path.Path
       const journal = yield* Journal.Journal
       const ids = new Set<string>()
-      const jobs = allJobs.filter((job) => !ids.has(job.id) && ids.add(job.id) !== undefined)
+      const jobs = allJobs.filter((job) => {
+        if (ids.has(job.id)) return false
+        ids.add(job.id)
+        return true
+      })
       const outs = options.outs
       const items = jobs.map((job) => {
         const out = outs?.(job.id)

@@ -130,6 +130,20 @@ describe("Journal: appending", () => {
     }).pipe(Effect.provide(journal.layer))
   })
 
+  it.effect("an entry's undefined fields are left out, as EntryInput allows", () => {
+    const journal = Journal.makeMemory()
+    return Effect.gen(function* () {
+      const session = yield* Journal.open(header)
+      yield* session.append({ id: "ZZ", status: "NOT_FOUND", file: undefined, error: undefined })
+      yield* session.flush
+      assert.deepStrictEqual(JSON.parse(linesOf(yield* journal.contents)[1] ?? "{}"), {
+        id: "ZZ",
+        status: "NOT_FOUND",
+        at: 0
+      })
+    }).pipe(Effect.scoped, Effect.provide(journal.layer))
+  })
+
   it.effect("an entry that would not read back is refused, and nothing is written", () => {
     const journal = Journal.makeMemory()
     return Effect.gen(function* () {
