@@ -40,8 +40,9 @@ export const batchOptions = {
   ),
   timeout: Options.float("timeout").pipe(
     Options.withDescription(
-      "Seconds for each phase of a request, as the book's timeout=3.1: connecting, sending, waiting for the answer, each gap between body bytes."
+      "Seconds for each phase of a request, as the book's timeout=3.1: connecting, sending, waiting for the answer, each gap between body bytes (env FLAGS_TIMEOUT)."
     ),
+    Options.withFallbackConfig(Config.number("FLAGS_TIMEOUT")),
     refine(
       (s) => s > 0 && s <= 3600,
       (s) => `--timeout must be between 0 and 3600 seconds, got ${s}`
