@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
@@ -27,21 +28,26 @@ const shared = {
   // the renderer reads these through Config (OutputMode): pinned, so a test sees the same output
   // whatever shell or CI runs the suite; tests that need another environment provide their own
   env: { CI: "", TERM: "xterm-256color", NO_COLOR: "", LC_ALL: "", LC_CTYPE: "", LANG: "C.UTF-8" },
-  testTimeout: 30_000,
-  hookTimeout: 30_000
+  // a guard against a hang, not a budget: a test that waits on processes may take 20 times longer on a
+  // busy machine than on an idle one, and must still pass
+  testTimeout: 300_000,
+  hookTimeout: 300_000
 }
+
+/** The machine's cores: the in-process files get one thread each, the process files (mostly waiting) one more. */
+const cores = availableParallelism()
 
 export default defineConfig({
   resolve: { alias },
   test: {
     globalSetup: ["test/setup/build-bin.ts"],
     // vitest's default is one worker per core but one: one file at a time on a 2-core machine, where most
-    // end-to-end files wait on their processes. The in-process files share 2 threads and their loaded
-    // modules (no isolation: they provide their environments through layers, never through globals);
-    // the process files run in up to 3 forks beside them.
+    // end-to-end files wait on their processes. The in-process files share a thread per core and their
+    // loaded modules (no isolation: they provide their environments through layers, never through
+    // globals); the process files run in a fork per core and one more beside them.
     poolOptions: {
-      threads: { isolate: false, minThreads: 1, maxThreads: 2 },
-      forks: { minForks: 1, maxForks: 3 }
+      threads: { isolate: false, minThreads: 1, maxThreads: cores },
+      forks: { minForks: 1, maxForks: cores + 1 }
     },
     projects: [
       {

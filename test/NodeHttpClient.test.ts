@@ -13,13 +13,15 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { downloadOne } from "../src/Downloader.js"
 import * as FlagClient from "../src/FlagClient.js"
 import * as CliHttpClient from "../src/internal/nodeHttpClient.js"
 import * as RequestPhases from "../src/RequestPhases.js"
-import { eventually } from "./support/eventually.js"
+import { eventually, realTick } from "./support/eventually.js"
+import { seeingPhases } from "./support/phases.js"
 import { havePython } from "./support/servers.js"
 
 interface Seen {
@@ -284,17 +286,24 @@ describe("the CLI's node:http HttpClient", () => {
     "tells the request's phase tracker each phase: connect, write, response, body (no connect on a reused socket)",
     () =>
       Effect.gen(function* () {
+        // the body's end is sent once the client has read its first bytes: two reads, on any machine
+        let sendRest: (() => void) | undefined
         const { url } = yield* serve((_, response) => {
           response.writeHead(200, { "Content-Length": 4 })
+          sendRest = () => response.end("cd")
           response.write("ab")
-          setTimeout(() => response.end("cd"), 20)
         })
         const client = yield* HttpClient.HttpClient
         const phasesOf = Effect.gen(function* () {
           const seen: Array<string> = []
           const tracker: RequestPhases.PhaseTracker = {
             enter: (phase) => void seen.push(phase),
-            progress: () => void seen.push("bytes"),
+            progress: () => {
+              seen.push("bytes")
+              const rest = sendRest
+              sendRest = undefined
+              rest?.()
+            },
             onTimeout: () => {}
           }
           const body = yield* Effect.flatMap(client.get(`${url}/x`), (response) => response.text).pipe(
@@ -309,38 +318,57 @@ describe("the CLI's node:http HttpClient", () => {
       }).pipe(Effect.scoped, Effect.provide(CliHttpClient.layer))
   )
 
-  it.live.skipIf(!havePython)("a server whose accept queue is full: the download times out connecting", () =>
-    Effect.gen(function* () {
-      // a listener that never accepts, its queue filled by two idle connections: further SYNs are dropped
-      const port = yield* Effect.acquireRelease(
-        Effect.async<{ readonly port: number; readonly kill: () => void }>((resume) => {
-          const child = spawn("python3", [
-            "-u",
-            "-c",
-            "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1])\ntime.sleep(60)"
-          ])
-          child.stdout.once("data", (chunk: Buffer) =>
-            resume(Effect.succeed({ port: Number(chunk.toString().trim()), kill: () => child.kill() }))
-          )
-        }),
-        ({ kill }) => Effect.sync(kill)
-      ).pipe(Effect.map(({ port }) => port))
-      const fillers = [Net.connect(port, "127.0.0.1"), Net.connect(port, "127.0.0.1")]
-      yield* Effect.addFinalizer(() =>
-        Effect.sync(() => {
-          for (const socket of fillers) socket.destroy()
+  it.scoped.skipIf(!havePython)(
+    "a server whose accept queue is full: the download times out connecting, at exactly its timeout",
+    () => {
+      const seen: Array<string> = []
+      return Effect.gen(function* () {
+        // a listener that never accepts, its queue filled by idle connections: further SYNs are dropped
+        const port = yield* Effect.acquireRelease(
+          Effect.async<{ readonly port: number; readonly kill: () => void }>((resume) => {
+            const child = spawn("python3", [
+              "-u",
+              "-c",
+              "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1])\ntime.sleep(60)"
+            ])
+            child.stdout.once("data", (chunk: Buffer) =>
+              resume(Effect.succeed({ port: Number(chunk.toString().trim()), kill: () => child.kill() }))
+            )
+          }),
+          ({ kill }) => Effect.sync(kill)
+        ).pipe(Effect.map(({ port }) => port))
+        const fillers = [Net.connect(port, "127.0.0.1"), Net.connect(port, "127.0.0.1")]
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            for (const socket of fillers) socket.destroy()
+          })
+        )
+        // the first filler is in the queue (a backlog of 0 holds one): the second's SYN, and ours, are dropped
+        yield* Effect.async<void>((resume) => {
+          fillers[0]?.once("connect", () => resume(Effect.void))
         })
-      )
-      yield* Effect.sleep("100 millis")
-      const outcome = yield* downloadOne("BR", {
-        ...FlagClient.defaultRequestOptions,
-        timeout: Duration.millis(300),
-        baseUrl: `http://127.0.0.1:${port}/flags`,
-        extension: "png",
-        dest: "/nowhere",
-        names: false
-      })
-      assert.strictEqual(outcome.error?.message, "timed out connecting after 0.3s")
-    }).pipe(Effect.scoped, Effect.provide(Layer.mergeAll(CliHttpClient.layer, NodeContext.layer)))
+        const download = yield* Effect.fork(
+          downloadOne("BR", {
+            ...FlagClient.defaultRequestOptions,
+            timeout: Duration.millis(300),
+            baseUrl: `http://127.0.0.1:${port}/flags`,
+            extension: "png",
+            dest: "/nowhere",
+            names: false
+          })
+        )
+        yield* eventually(
+          Effect.sync(() => seen.includes("connect")),
+          "the client connecting"
+        )
+        // the queue stays full: however long it really takes, no SYN of ours is ever answered
+        yield* TestClock.adjust("299 millis")
+        yield* Effect.zipRight(realTick, realTick)
+        assert.isTrue(Option.isNone(yield* Fiber.poll(download)), "still connecting at 299 ms")
+        yield* TestClock.adjust("1 millis")
+        const outcome = yield* Fiber.join(download)
+        assert.strictEqual(outcome.error?.message, "timed out connecting after 0.3s")
+      }).pipe(Effect.provide(Layer.mergeAll(seeingPhases(seen), NodeContext.layer)))
+    }
   )
 })

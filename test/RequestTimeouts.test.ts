@@ -12,6 +12,7 @@ import * as TestClock from "effect/TestClock"
 import { downloadMany, downloadOne } from "../src/Downloader.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
+import { realTick } from "./support/eventually.js"
 import { config, withFakes } from "./support/memoryRun.js"
 
 const image = { "content-type": "image/png" }
@@ -20,11 +21,16 @@ const threeSecondChunks: ReadonlyArray<MemoryHttpClient.Chunk> = Array.from({ le
   bytes: `part ${i};`
 }))
 
-/** Forks `effect`, checks it is still running at `ms - 1` and has ended at `ms`. */
+/**
+ * Forks `effect`, checks it is still running at `ms - 1` and has ended at `ms`. A deadline that has come
+ * expires after a real turn of the event loop (bytes already received are read first): the first check
+ * waits for such turns, and the clock stays at `ms` while the second waits for the end.
+ */
 const endsAt = <A, R>(ms: number, effect: Effect.Effect<A, never, R>) =>
   Effect.gen(function* () {
     const fiber = yield* Effect.fork(effect)
     yield* TestClock.adjust(ms - 1)
+    yield* Effect.zipRight(realTick, realTick)
     assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)), `still running at ${ms - 1} ms`)
     yield* TestClock.adjust(1)
     return yield* Fiber.join(fiber)

@@ -26,6 +26,8 @@ export class Watch implements PhaseTracker {
     this.lane.restart(this)
   }
   progress(): void {
+    // an ended watch is in no lane: restarting it would corrupt the one it left
+    if (!this.active) return
     if (this.phase === "body") this.lane.restart(this)
     else this.enter("body")
   }

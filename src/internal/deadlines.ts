@@ -3,17 +3,32 @@
  * deadline and expires what is due. Racing a sleep against each request (`Effect.timeout`) forked two
  * fibers and armed a timer per request, about a third of the CPU of a download (measured).
  * The watches are kept in `deadlineLanes`' lists, one per timeout.
+ *
+ * A deadline never expires for bytes that have already arrived. A process starved of the CPU (a blocked
+ * event loop, a busy machine) runs the sweep, in Node's timers phase, before the poll phase reads what
+ * its sockets received meanwhile: a timeout then would be ours, not the server's. So a sweep that finds
+ * a deadline come first lets the event loop read (`ioTurn`), then expires only what was due before that
+ * turn and still is.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
+import * as Scheduler from "effect/Scheduler"
 import type * as Scope from "effect/Scope"
 import { currentPhaseTracker } from "../RequestPhases.js"
 import { type Expired, Lane, Watch } from "./deadlineLanes.js"
 
 export type { Expired } from "./deadlineLanes.js"
+
+// Effect's timer scheduler (a `setTimeout(0)` per task): two hops through it hold a whole poll phase,
+// whichever phase the sweep ran in (a hop taken in a timers phase lands in the next iteration's).
+// A task of its own, not `yieldNow` on it, which is a no-op where cooperative yielding is turned off.
+const timers = Scheduler.timer(0)
+const hop = Effect.async<void>((resume) => timers.scheduleTask(() => resume(Effect.void), 0))
+/** A turn of the event loop that includes its poll phase, where Node reads what sockets received. */
+const ioTurn = Effect.zipRight(hop, hop)
 
 /** The deadlines of one batch of requests. */
 export interface Deadlines {
@@ -52,21 +67,43 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
     })
   })
 
+  /** The earliest deadline of all (each lane's head is its earliest). */
+  const earliestDeadline = () => {
+    let earliest: number | undefined
+    for (const lane of lanes.values()) {
+      if (lane.head !== undefined && (earliest === undefined || lane.head.deadline < earliest)) {
+        earliest = lane.head.deadline
+      }
+    }
+    return earliest
+  }
+
+  /** Expires the watches due by `before`; one restarted since (bytes read in the turn) is no longer due. */
+  const expireDue = (before: number) => {
+    for (const lane of lanes.values()) {
+      while (lane.head !== undefined && lane.head.deadline <= before) {
+        const due = lane.head
+        lane.remove(due)
+        due.active = false
+        due.expire(due.phase)
+      }
+    }
+  }
+
   const sweep = (): Effect.Effect<never> =>
     Effect.suspend(() => {
       signalled = false
       const now = clock.unsafeCurrentTimeMillis()
-      let earliest: number | undefined
-      for (const lane of lanes.values()) {
-        while (lane.head !== undefined && lane.head.deadline <= now) {
-          const due = lane.head
-          lane.remove(due)
-          due.active = false
-          due.expire(due.phase)
-        }
-        if (lane.head !== undefined && (earliest === undefined || lane.head.deadline < earliest)) {
-          earliest = lane.head.deadline
-        }
+      const earliest = earliestDeadline()
+      // something is due (rare): the event loop reads pending I/O first, then what is still due expires
+      if (earliest !== undefined && earliest <= now) {
+        return Effect.zipRight(
+          ioTurn,
+          Effect.suspend(() => {
+            expireDue(now)
+            return sweep()
+          })
+        )
       }
       target = earliest
       const wait =
