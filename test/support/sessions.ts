@@ -1,7 +1,7 @@
-/** Session journals for tests: the journal a run that saved some files would write. */
+/** Session journals for tests: the journal a run that saved some files would write; what a journal holds. */
 import { createHash } from "node:crypto"
-import { readFileSync, statSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { existsSync, readFileSync, statSync, watch, writeFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Effect from "effect/Effect"
 import { sha256Hex } from "../../src/internal/sha256.js"
@@ -62,3 +62,28 @@ export const okEntry = (id: string, content: string, extra: Partial<Entry> = {},
     ...extra
   }
 }
+
+/** The entries a resuming run would read in the journal at `session`: its whole lines but the header. */
+export const journalEntries = (session: string): number => {
+  if (!existsSync(session)) return 0
+  const text = readFileSync(session, "utf8")
+  const whole = text.slice(0, text.lastIndexOf("\n") + 1)
+  return Math.max(0, whole.split("\n").length - 2)
+}
+
+/**
+ * Resolves once the journal at `session` holds `entries` whole entries, watching its folder (the file
+ * may not exist yet: a new journal is created by a rename); stops watching when `stop` aborts.
+ */
+export const journalReaches = (session: string, entries: number, stop: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (stop.aborted) return
+    const watcher = watch(dirname(session), { signal: stop }, () => check())
+    watcher.on("error", () => undefined)
+    const check = () => {
+      if (journalEntries(session) < entries) return
+      watcher.close()
+      resolve()
+    }
+    check()
+  })
