@@ -220,13 +220,10 @@ describe("FlagServer requests in flight, logs and shutdown", () => {
     Effect.gen(function* () {
       const scope = yield* Scope.make()
       const server = yield* Scope.extend(start({ stallRate: 1 }), scope)
-      const stalled = yield* Effect.fork(
-        rawRequest(server.baseUrl, "/flags/br/br.png", { timeoutMs: 10_000 })
-      )
+      // a client that never gives up: a shutdown that waited for it would never end (vitest's timeout)
+      const stalled = yield* Effect.fork(rawRequest(server.baseUrl, "/flags/br/br.png"))
       yield* eventually(Effect.map(server.inFlight, (n) => n === 1))
-      yield* Scope.close(scope, Exit.void).pipe(
-        Effect.timeoutFail({ duration: "2 seconds", onTimeout: () => "shutdown waited for the client" })
-      )
+      yield* Scope.close(scope, Exit.void)
       assert.isDefined((yield* Fiber.join(stalled)).error)
       const port = Number(new URL(server.baseUrl).port)
       yield* Effect.scoped(start({ port }))

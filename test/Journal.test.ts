@@ -87,30 +87,59 @@ describe("Journal: appending", () => {
 
   it.effect("killed at any moment, a journal holds every entry but those of the last 50 ms, in order", () => {
     const journal = Journal.makeMemory()
+    // appends at irregular moments (ms since the previous one): several at once, gaps at the window's
+    // edges (49, 50, 51 ms) and beyond it; twice through, so batches start at other phases the second time
+    const gaps = [0, 1, 0, 3, 7, 13, 49, 50, 51, 2, 29, 0, 11, 64, 5, 17, 1, 100, 31, 8]
+    const appendAt: Array<number> = []
+    for (const gap of [...gaps, ...gaps]) appendAt.push((appendAt.at(-1) ?? 0) + gap)
+    // An entry appended at a may be missing before a + 50, not from then on (it is written at a + 50 at
+    // the latest): besides the appends, those are the only moments that can show a kill leaving too
+    // little (between them no entry's age reaches the limit, and the bytes, append-only, keep any wrong
+    // order they were given), so the clock jumps from one to the next (a TestClock step costs real turns
+    // of the event loop)
+    const moments = [...new Set(appendAt.flatMap((a) => [a, a + 50]))].sort((a, b) => a - b)
     return Effect.gen(function* () {
       const session = yield* Journal.open(header)
       const appendedAt: Array<number> = []
-      for (let i = 0; i < 300; i++) {
-        yield* session.append(ok(`X${i}`))
-        appendedAt.push(i * 7)
-        yield* TestClock.adjust("7 millis")
-        // what kill -9 would leave now: whole lines, the first k entries, none older than 50 ms missing
-        const left = yield* Journal.open(header).pipe(
-          Effect.provide(Journal.layerMemory(yield* journal.contents)),
-          Effect.scoped
-        )
-        const ids = [...left.previous.keys()]
-        assert.deepStrictEqual(
-          ids,
-          appendedAt.slice(0, ids.length).map((_, k) => `X${k}`)
-        )
-        const now = (i + 1) * 7
-        const lost = appendedAt.slice(ids.length)
-        assert.isTrue(
-          lost.every((at) => now - at <= 50),
-          `lost an entry older than 50 ms at ${now} ms`
-        )
+      let now = 0
+      let read: { readonly contents: string | undefined; readonly ids: ReadonlyArray<string> } = {
+        contents: undefined,
+        ids: []
       }
+      // what kill -9 would leave now, read back as the next run would (again only when the bytes changed):
+      // whole lines, the first k entries, none missing that is 50 ms old
+      const check = Effect.gen(function* () {
+        const contents = yield* journal.contents
+        if (contents !== read.contents) {
+          const left = yield* Journal.open(header).pipe(
+            Effect.provide(Journal.layerMemory(contents)),
+            Effect.scoped
+          )
+          read = { contents, ids: [...left.previous.keys()] }
+        }
+        assert.deepStrictEqual(
+          read.ids,
+          appendedAt.slice(0, read.ids.length).map((_, k) => `X${k}`),
+          `at ${now} ms`
+        )
+        const lost = appendedAt.slice(read.ids.length)
+        assert.isTrue(
+          lost.every((at) => now - at < 50),
+          `at ${now} ms: lost the entry appended at ${lost[0]} ms`
+        )
+      })
+      for (const moment of moments) {
+        if (moment > now) yield* TestClock.adjust(moment - now)
+        now = moment
+        yield* check
+        for (const at of appendAt) {
+          if (at !== moment) continue
+          yield* session.append(ok(`X${appendedAt.length}`))
+          appendedAt.push(now)
+          yield* check
+        }
+      }
+      assert.strictEqual(read.ids.length, appendAt.length, "50 ms after the last append, every entry")
     }).pipe(Effect.scoped, Effect.provide(journal.layer))
   })
 

@@ -1,23 +1,36 @@
 /**
- * The pool on real worker threads (the project's worker, run through tsx): the book's fixture, one
+ * The pool on real worker threads (the project's worker, bundled from the sources): the book's fixture, one
  * queue shared by the threads, interruption that terminates busy threads, and workers that throw.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
 import { PrimeFixture, PrimePool, PrimeRunner } from "../src/index.js"
-import { eventually, realTick } from "./support/eventually.js"
+import { eventually } from "./support/eventually.js"
 import { poolLayer, Threads } from "./support/workers.js"
 
 const broken = new URL("./fixtures/BrokenPrimeWorker.ts", import.meta.url)
-// the largest prime below 2^64: 2^31 candidates, seconds of work for a thread
-const huge = 18_446_744_073_709_551_557n
+// 2^89 − 1, a prime beyond 2^64 (bigint arithmetic): some 10^13 candidates, a check that never ends here
+const endless = 2n ** 89n - 1n
+
+// Waits (real time, as long as it takes) until the threads have worked `ms` more than when it began:
+// a check sent before is well under way in its thread, on an idle machine or a starved one
+const underWay = (threads: Threads, ms = 100) =>
+  Effect.suspend(() => {
+    const from = threads.busyMs
+    return eventually(
+      Effect.sync(() => threads.busyMs - from >= ms),
+      `${ms} ms of work in the threads`
+    )
+  })
 
 const withPool = <A, E>(
   size: number,
@@ -55,17 +68,14 @@ describe("PrimePool", () => {
         1,
         (pool) =>
           Effect.gen(function* () {
-            const fiber = yield* Effect.fork(pool.check(huge))
-            yield* eventually(
-              Effect.sync(() => threads.started.length === 1),
-              "a thread started"
-            )
-            for (let i = 0; i < 50; i++) yield* realTick // the check is well under way
+            assert.strictEqual(threads.started.length, 1, "the pool's thread, started with the pool")
+            const fiber = yield* Effect.fork(pool.check(endless))
+            yield* underWay(threads)
             const exit = yield* Fiber.interrupt(fiber)
             assert.isTrue(Exit.isInterrupted(exit))
-            // terminated: the check would have taken seconds more
+            // terminated: busy in the check, the thread would never have read a message
             assert.strictEqual(threads.alive, 0)
-            // the slot gets a fresh thread (a second later) and answers
+            // the slot gets a fresh thread, and answers
             assert.isTrue((yield* pool.check(1_000_003n)).prime)
             assert.strictEqual(threads.started.length, 2)
           }),
@@ -74,45 +84,45 @@ describe("PrimePool", () => {
     })
   )
 
-  it.live(
+  // These two run on the TestClock: the platform's own shutdown gives a busy thread 5 s of Effect's clock
+  // to close, so a pool that waited for it (or for the check, which never ends) would never close here,
+  // and vitest's timeout would fail the test.
+  it.effect(
     "interrupting the pool's owner mid-check (Ctrl-C) leaves no thread, without waiting for the work",
     () =>
       Effect.gen(function* () {
         const threads = new Threads()
+        const ready = yield* Deferred.make<void>()
         const fiber = yield* Effect.fork(
-          withPool(2, (pool) => Effect.forEach([huge, huge, huge], pool.check, { concurrency: 2 }), {
-            threads
-          })
+          withPool(
+            2,
+            (pool) =>
+              Effect.zipRight(
+                Deferred.succeed(ready, undefined),
+                Effect.forEach([endless, endless, endless], pool.check, { concurrency: 2 })
+              ),
+            { threads }
+          )
         )
-        yield* eventually(
-          Effect.sync(() => threads.started.length === 2),
-          "two threads started"
-        )
-        for (let i = 0; i < 50; i++) yield* realTick
-        const started = Date.now()
-        yield* Fiber.interrupt(fiber)
+        yield* Deferred.await(ready)
+        assert.strictEqual(threads.started.length, 2)
+        yield* underWay(threads, 200) // both checks, or one well under way
+        const exit = yield* Fiber.interrupt(fiber)
+        assert.isTrue(Exit.isInterrupted(exit))
         assert.strictEqual(threads.alive, 0)
-        // two checks of 2^31 candidates take several seconds each
-        assert.isBelow(Date.now() - started, 2_000)
       })
   )
 
-  it.live("closing the pool under a running check terminates the busy thread; the check fails typed", () =>
+  it.effect("closing the pool under a running check terminates the busy thread; the check fails typed", () =>
     Effect.gen(function* () {
       const threads = new Threads()
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(poolLayer(2, { threads }), scope)
       const pool = Context.get(context, PrimePool.PrimePool)
-      const checks = yield* Effect.fork(Effect.forEach([huge, 1_000_003n], pool.check, { concurrency: 2 }))
-      yield* eventually(
-        Effect.sync(() => threads.started.length === 2),
-        "two threads started"
-      )
-      for (let i = 0; i < 50; i++) yield* realTick
-      const started = Date.now()
+      assert.strictEqual(threads.started.length, 2)
+      const checks = yield* Effect.fork(Effect.forEach([endless, 1_000_003n], pool.check, { concurrency: 2 }))
+      yield* underWay(threads)
       yield* Scope.close(scope, Exit.void)
-      // the pool's own shutdown asks each thread to close and gives a busy one 5 s to do so
-      assert.isBelow(Date.now() - started, 4_000)
       assert.strictEqual(threads.alive, 0)
       const exit = yield* Fiber.await(checks)
       const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
@@ -120,7 +130,7 @@ describe("PrimePool", () => {
     })
   )
 
-  it.live("threads that cannot start fail the pool (no worker file, or one that throws as it loads)", () =>
+  it.effect("threads that cannot start fail the pool (no worker file, or one that throws as it loads)", () =>
     Effect.gen(function* () {
       const missing = yield* Effect.flip(
         Layer.build(
@@ -136,9 +146,14 @@ describe("PrimePool", () => {
         ).pipe(Effect.scoped)
       )
       assert.match(unloadable.message, /this worker cannot load/)
-      // and the pool stopped respawning them (it retries a failed thread every second)
+      yield* eventually(
+        Effect.sync(() => threads.alive === 0),
+        "the failed threads' exits"
+      )
+      // and the pool stopped respawning them (the platform retries a failed thread every second of
+      // Effect's clock): ten of those seconds later, not one more thread
       const spawned = threads.started.length
-      yield* Effect.sleep("1500 millis")
+      yield* TestClock.adjust("10 seconds")
       assert.strictEqual(threads.started.length, spawned)
       assert.strictEqual(threads.alive, 0)
     })

@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Console from "effect/Console"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -47,24 +48,25 @@ const serve = (args: ReadonlyArray<string>) =>
     return { fiber, lines, url: url ?? "" }
   })
 
-// the run's failure is a usage error (what bin.ts turns into exit code 2); @effect/cli's message is dropped
+// the run's failure is a usage error (what bin.ts turns into exit code 2); @effect/cli's message is dropped.
+// A value taken for a valid one starts the server instead, which runs until interrupted: its URL line
+// ends the run (vitest's timeout ends a run that does neither)
 const usageError = (args: ReadonlyArray<string>) =>
-  Console.consoleWith((console) =>
-    Console.withConsole(run(["node", "flags", "serve", ...args]), {
-      ...console,
-      log: () => Effect.void,
-      error: () => Effect.void
-    })
-  ).pipe(
-    Effect.provide(cliLayer),
-    Effect.timeout("3 seconds"),
-    Effect.exit,
-    Effect.map(
-      (exit) =>
-        Exit.isFailure(exit) &&
-        Option.exists(Cause.failureOption(exit.cause), ValidationError.isValidationError)
+  Effect.gen(function* () {
+    const serving = yield* Deferred.make<void>()
+    const exit = yield* Console.consoleWith((console) =>
+      Console.withConsole(run(["node", "flags", "serve", ...args]), {
+        ...console,
+        log: () => Deferred.succeed(serving, undefined),
+        error: () => Effect.void
+      })
+    ).pipe(Effect.provide(cliLayer), Effect.exit, Effect.raceFirst(Deferred.await(serving)))
+    return (
+      exit !== undefined &&
+      Exit.isFailure(exit) &&
+      Option.exists(Cause.failureOption(exit.cause), ValidationError.isValidationError)
     )
-  )
+  })
 
 describe("flags serve (in-process)", () => {
   it.scoped("prints its URL, logs each request, and stops cleanly when interrupted", () =>

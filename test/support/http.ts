@@ -15,7 +15,13 @@ export const rawRequest = (
   path: string,
   options: {
     readonly method?: string
-    readonly timeoutMs?: number
+    /**
+     * Once the response's headers have arrived, cut the transfer (error `timeout`) after this long
+     * without a byte: how a test sees a body that stalls. No limit by default, and none before the
+     * headers: however slowly a busy machine answers, the answer is waited for (vitest's test timeout
+     * is the guard).
+     */
+    readonly idleMs?: number
     readonly headers?: Readonly<Record<string, string>>
   } = {}
 ): Effect.Effect<RawResponse> =>
@@ -34,6 +40,8 @@ export const rawRequest = (
       },
       (response) => {
         received = response
+        if (options.idleMs !== undefined)
+          request.setTimeout(options.idleMs, () => request.destroy(new Error("timeout")))
         const finish = (error: string | undefined) =>
           resume(
             Effect.succeed({
@@ -49,7 +57,6 @@ export const rawRequest = (
         response.on("aborted", () => finish("aborted"))
       }
     )
-    request.setTimeout(options.timeoutMs ?? 5000, () => request.destroy(new Error("timeout")))
     request.on("error", (error) =>
       resume(
         Effect.succeed({
