@@ -23,6 +23,12 @@ export interface PhaseTracker {
   /** Body bytes arrived: the `body` phase starts again. */
   readonly progress: () => void
   /**
+   * The request waits for its turn in the client's own queue (the CLI's client paces new connections
+   * to a host): as httpx's pool wait, and the book's semaphore, this is no phase of the request, and no
+   * deadline runs until the next `enter`.
+   */
+  readonly queue: () => void
+  /**
    * How to stop what the request waits on now (destroy its socket, say), called when a phase runs out;
    * the wait must then fail. Only clients marked `StopsOnTimeout` are asked, and they must keep it set
    * from the request's start to its body's end.

@@ -1,6 +1,7 @@
 import * as Net from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -126,6 +127,35 @@ describe("deadlines: one timer for every request", () => {
       assert.strictEqual(yield* Fiber.join(fiber), "answer")
     })
   )
+
+  for (const inPlace of [false, true]) {
+    it.scoped(
+      `a wait in the client's queue is no phase: 10 s queued, then the next phase gets its whole timeout${inPlace ? " (in place)" : ""}`,
+      () =>
+        Effect.gen(function* () {
+          const deadlines = yield* Deadlines.make
+          const request = Effect.gen(function* () {
+            const tracker = yield* FiberRef.get(currentPhaseTracker)
+            // in place, a client stops its own wait when told, as the CLI's does
+            const stopped = yield* Deferred.make<never, string>()
+            tracker?.onTimeout(() => Deferred.unsafeDone(stopped, Effect.fail("stopped")))
+            tracker?.queue()
+            yield* Effect.sleep("10 seconds")
+            tracker?.enter("connect")
+            return yield* Deferred.await(stopped)
+          })
+          const fiber = yield* Effect.fork(
+            Effect.either(deadlines.watch(request, 3100, timeout, { inPlace }))
+          )
+          yield* TestClock.adjust("10 seconds")
+          yield* TestClock.adjust("3099 millis")
+          yield* turns
+          assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)), "13.099 s in, 3.099 s of it connecting")
+          yield* TestClock.adjust("1 millis")
+          assert.strictEqual(yield* failureOf(fiber), "timed out: connect")
+        })
+    )
+  }
 
   it.scoped("many watches, staggered, each fails at its own deadline; finished ones never fire", () =>
     Effect.gen(function* () {

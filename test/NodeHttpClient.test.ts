@@ -298,6 +298,7 @@ describe("the CLI's node:http HttpClient", () => {
           const seen: Array<string> = []
           const tracker: RequestPhases.PhaseTracker = {
             enter: (phase) => void seen.push(phase),
+            queue: () => void seen.push("queued"),
             progress: () => {
               seen.push("bytes")
               const rest = sendRest

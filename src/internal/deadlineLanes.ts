@@ -14,6 +14,8 @@ export class Watch implements PhaseTracker {
   next: Watch | undefined = undefined
   deadline = 0
   active = true
+  /** Waiting for its turn (`queue`): out of its lane, no deadline running. */
+  queued = false
   stop: (() => void) | undefined = undefined
   constructor(
     readonly lane: Lane,
@@ -23,7 +25,22 @@ export class Watch implements PhaseTracker {
   enter(phase: Phase): void {
     if (!this.active) return
     this.phase = phase
-    this.lane.restart(this)
+    if (this.queued) {
+      this.queued = false
+      this.lane.arm(this)
+    } else this.lane.restart(this)
+  }
+  queue(): void {
+    if (!this.active || this.queued) return
+    this.queued = true
+    this.lane.remove(this)
+  }
+  /** Stops watching; false if it had already ended (expired, or ended before). */
+  end(): boolean {
+    if (!this.active) return false
+    this.active = false
+    if (!this.queued) this.lane.remove(this)
+    return true
   }
   progress(): void {
     // an ended watch is in no lane: restarting it would corrupt the one it left
@@ -42,8 +59,15 @@ export class Lane {
   tail: Watch | undefined = undefined
   constructor(
     readonly timeoutMs: number,
-    readonly clock: Clock.Clock
+    readonly clock: Clock.Clock,
+    /** Called with each watch armed, so that the sweeper wakes for one earlier than it sleeps to. */
+    readonly armed: (watch: Watch) => void
   ) {}
+  /** Starts `watch`'s deadline from now. */
+  arm(watch: Watch): void {
+    this.append(watch)
+    this.armed(watch)
+  }
   append(watch: Watch): void {
     watch.deadline = this.clock.unsafeCurrentTimeMillis() + this.timeoutMs
     watch.previous = this.tail

@@ -83,8 +83,7 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
     for (const lane of lanes.values()) {
       while (lane.head !== undefined && lane.head.deadline <= before) {
         const due = lane.head
-        lane.remove(due)
-        due.active = false
+        due.end()
         due.expire(due.phase)
       }
     }
@@ -112,10 +111,14 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
     })
   yield* Effect.forkScoped(sweep())
 
+  // a watch armed earlier than the sweeper sleeps to (or while it sleeps with nothing to watch) wakes it
+  const armed = (watch: Watch) => {
+    if (target === undefined || watch.deadline < target) signal()
+  }
   const laneOf = (timeoutMs: number) => {
     let lane = lanes.get(timeoutMs)
     if (lane === undefined) {
-      lane = new Lane(timeoutMs, clock)
+      lane = new Lane(timeoutMs, clock, armed)
       lanes.set(timeoutMs, lane)
     }
     return lane
@@ -133,29 +136,23 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
       const lane = laneOf(timeoutMs)
       let timedOut: ((phase: Expired) => void) | undefined
       const entry = new Watch(lane, fixed ? "total" : "response", (phase) => timedOut?.(phase))
-      const end = () => {
-        if (!entry.active) return
-        entry.active = false
-        lane.remove(entry)
-      }
       // a fixed deadline leaves the phases of what it runs to their own watches
       const run = fixed ? self : Effect.locally(self, currentPhaseTracker, entry)
       return Effect.flatMap(Effect.fork(restore(run)), (child) =>
         restore(
           Effect.async<A, E | E2>((resume) => {
             const onChild = (exit: Exit.Exit<A, E>) => {
-              end()
+              entry.end()
               resume(exit)
             }
             timedOut = (phase) => {
               child.removeObserver(onChild)
               resume(Effect.zipRight(Fiber.interrupt(child), Effect.fail(onTimeout(phase))))
             }
-            lane.append(entry)
-            if (target === undefined || entry.deadline < target) signal()
+            lane.arm(entry)
             child.addObserver(onChild)
             return Effect.suspend(() => {
-              end()
+              entry.end()
               child.removeObserver(onChild)
               return Fiber.interrupt(child)
             })
@@ -181,16 +178,9 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
         expired = phase
         entry.stop?.()
       })
-      lane.append(entry)
-      if (target === undefined || entry.deadline < target) signal()
+      lane.arm(entry)
       return Effect.locally(self, currentPhaseTracker, entry).pipe(
-        Effect.onExit(() =>
-          Effect.sync(() => {
-            if (!entry.active) return
-            entry.active = false
-            lane.remove(entry)
-          })
-        ),
+        Effect.onExit(() => Effect.sync(() => entry.end())),
         Effect.catchAll((error) => Effect.fail(expired === undefined ? error : onTimeout(expired)))
       )
     })

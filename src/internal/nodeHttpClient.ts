@@ -107,7 +107,21 @@ const send = (
     const wait = host.free ? 0 : pacing.wait(host.name, clock.unsafeCurrentTimeMillis())
     const now = () => clock.unsafeCurrentTimeMillis()
     const sent = sendNow(agents, request, url.right, now, (lesson) => pacing.learn(host.name, lesson, now()))
-    return wait === 0 ? sent : Effect.zipRight(clock.sleep(Duration.millis(wait)), sent)
+    if (wait === 0) return sent
+    // the wait for a turn is this client's own queue, as httpx's pool and the book's semaphore are: no
+    // phase of the request runs out meanwhile (with 100 queued against a slow host, turns came seconds
+    // apart and answers that came in milliseconds were reported as timeouts, measured)
+    return Effect.withFiberRuntime((fiber) => {
+      const tracker = fiber.getFiberRef(currentPhaseTracker)
+      tracker?.queue()
+      return Effect.zipRight(
+        clock.sleep(Duration.millis(wait)),
+        Effect.suspend(() => {
+          tracker?.enter("connect")
+          return sent
+        })
+      )
+    })
   })
 }
 

@@ -16,6 +16,10 @@ export const seeing = (seen: Array<string>, tracker: PhaseTracker): PhaseTracker
     seen.push("bytes")
     tracker.progress()
   },
+  queue: () => {
+    seen.push("queued")
+    tracker.queue()
+  },
   onTimeout: (stop) => tracker.onTimeout(stop)
 })
 
