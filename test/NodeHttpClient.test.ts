@@ -282,6 +282,31 @@ describe("the CLI's node:http HttpClient", () => {
       }).pipe(Effect.scoped, Effect.provide(CliHttpClient.layer))
   )
 
+  it.live("every idle socket closed by the server: the one resend goes out on a new connection", () =>
+    Effect.gen(function* () {
+      // three connections, each answered once (the three first answers wait until all three are in),
+      // then closed under the next request: as after the server's keep-alive timeout passed for all
+      const perSocket = new Map<unknown, number>()
+      const held: Array<() => void> = []
+      const { url, seen } = yield* serve((request, response) => {
+        const n = (perSocket.get(request.socket) ?? 0) + 1
+        perSocket.set(request.socket, n)
+        if (n > 1) return request.socket.resetAndDestroy()
+        held.push(() => response.end("ok"))
+        if (held.length >= 3) for (const answer of held) answer()
+      })
+      const client = yield* HttpClient.HttpClient
+      const get = (path: string) => Effect.flatMap(client.get(`${url}${path}`), (response) => response.text)
+      assert.deepStrictEqual(yield* Effect.all([get("/a"), get("/b"), get("/c")], { concurrency: 3 }), [
+        "ok",
+        "ok",
+        "ok"
+      ])
+      assert.strictEqual(yield* get("/d"), "ok", "resent on a new connection, not on another idle one")
+      assert.strictEqual(seen.connections, 4)
+    }).pipe(Effect.scoped, Effect.provide(CliHttpClient.layer))
+  )
+
   it.live(
     "tells the request's phase tracker each phase: connect, write, response, body (no connect on a reused socket)",
     () =>

@@ -5,27 +5,22 @@
  * wait a minute or more for the server to retransmit (measured here: 100 at once against `http.server`,
  * some answered after 107 s). So new connections to one host start apart: 1 ms (no slower against a
  * keep-alive server, measured); 4 ms to a host that closes every connection (each request is then a
- * new connect: such a server accepts one at a time); twice as long after each connect that took a SYN
- * retransmit (≥ 0.9 s: the host's queue overflowed), back down as connects come fast again. A request
- * that finds a free keep-alive socket never waits.
+ * new connect: such a server accepts one at a time). The gap once doubled after each connect that took
+ * a SYN retransmit: against `http.server` beside two CPU hogs that made runs twice as long and saved no
+ * error (`npm run bench`, scenario 10), and a starved client's own slowness passed for the host's. A
+ * request that finds a free keep-alive socket never waits; one that waits runs no phase meanwhile.
  */
 
-/** The least time between two new connections to one host, and what it grows to. */
-export const gaps = { first: 1, closingHost: 4, most: 64 } as const
-
-/** A connect this slow was a SYN the host's full queue dropped, and the kernel's retransmit. */
-const overflowMs = 900
+/** The least time between two new connections to one host. */
+export const gaps = { first: 1, closingHost: 4 } as const
 
 interface HostPace {
   next: number
   gap: number
-  floor: number
 }
 
 /** What a request taught about its host. */
 export interface Lesson {
-  /** How long its connect took, when it made one. */
-  readonly connectMs?: number | undefined
   /** Its answer closes the connection (HTTP/1.0, `Connection: close`). */
   readonly closes?: boolean | undefined
 }
@@ -36,7 +31,7 @@ export const make = () => {
   const paceOf = (host: string, now: number) => {
     let pace = hosts.get(host)
     if (pace === undefined) {
-      pace = { next: now, gap: gaps.first, floor: gaps.first }
+      pace = { next: now, gap: gaps.first }
       hosts.set(host, pace)
       // bounded: a long list of hosts forgets the oldest
       if (hosts.size > 1024) hosts.delete(hosts.keys().next().value as string)
@@ -53,15 +48,7 @@ export const make = () => {
     },
     /** A request's lesson about `host`. */
     learn: (host: string, lesson: Lesson, now: number): void => {
-      const pace = paceOf(host, now)
-      if (lesson.closes === true && pace.floor < gaps.closingHost) {
-        pace.floor = gaps.closingHost
-        pace.gap = Math.max(pace.gap, pace.floor)
-      }
-      const connect = lesson.connectMs
-      if (connect === undefined) return
-      pace.gap =
-        connect >= overflowMs ? Math.min(pace.gap * 2, gaps.most) : Math.max(pace.floor, pace.gap * 0.9)
+      if (lesson.closes === true) paceOf(host, now).gap = gaps.closingHost
     }
   }
 }

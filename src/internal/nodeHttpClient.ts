@@ -89,7 +89,7 @@ const hostOf = (agents: Agents, url: URL) => {
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port)
   const name = agent.getName({ host, port })
-  return { name, free: (agent.freeSockets[name]?.length ?? 0) > 0 }
+  return { agent, name, free: (agent.freeSockets[name]?.length ?? 0) > 0 }
 }
 
 const send = (
@@ -105,8 +105,9 @@ const send = (
     const host = hostOf(agents, url.right)
     // a free keep-alive socket is used at once; a new connection waits its turn (see connectionPacing)
     const wait = host.free ? 0 : pacing.wait(host.name, clock.unsafeCurrentTimeMillis())
-    const now = () => clock.unsafeCurrentTimeMillis()
-    const sent = sendNow(agents, request, url.right, now, (lesson) => pacing.learn(host.name, lesson, now()))
+    const sent = sendNow(agents, request, url.right, (lesson) =>
+      pacing.learn(host.name, lesson, clock.unsafeCurrentTimeMillis())
+    )
     if (wait === 0) return sent
     // the wait for a turn is this client's own queue, as httpx's pool and the book's semaphore are: no
     // phase of the request runs out meanwhile (with 100 queued against a slow host, turns came seconds
@@ -126,7 +127,9 @@ const send = (
 }
 
 // a keep-alive socket the server closed as the request went out: nothing was answered, so a request
-// that can be repeated is sent once more, on a new connection (as undici and browsers do)
+// that can be repeated is sent once more, on a new connection (as undici and browsers do). The host's
+// other idle sockets go first: a server that closed one idle connection has mostly closed them all
+// (its keep-alive timeout passed while this process was starved), and the resend would get one
 const staleSocket = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"])
 const repeatable = new Set(["GET", "HEAD"])
 const closedUnderIt = (nodeRequest: Http.ClientRequest, method: string, cause: unknown) =>
@@ -137,11 +140,15 @@ const closedUnderIt = (nodeRequest: Http.ClientRequest, method: string, cause: u
   (staleSocket.has(String((cause as { code?: unknown }).code)) ||
     (cause as { message?: unknown }).message === "socket hang up")
 
+const dropIdleSockets = (agents: Agents, url: URL) => {
+  const { agent, name } = hostOf(agents, url)
+  for (const socket of agent.freeSockets[name] ?? []) socket.destroy()
+}
+
 const sendNow = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
-  now: () => number,
   learn: (lesson: ConnectionPacing.Lesson) => void,
   onStaleSocket: "resend" | "fail" = "resend"
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
@@ -154,11 +161,13 @@ const sendNow = (
           ? Https.request(url, { ...options, agent: agents.https })
           : Http.request(url, { ...options, agent: agents.http })
       if (tracker !== undefined) trackPhases(nodeRequest, tracker)
-      timeConnect(nodeRequest, now, learn)
       const onError = (cause: unknown) =>
         resume(
           onStaleSocket === "resend" && closedUnderIt(nodeRequest, request.method, cause)
-            ? sendNow(agents, request, url, now, learn, "fail")
+            ? Effect.zipRight(
+                Effect.sync(() => dropIdleSockets(agents, url)),
+                sendNow(agents, request, url, learn, "fail")
+              )
             : Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
         )
       nodeRequest.once("error", onError)
@@ -180,18 +189,6 @@ const sendNow = (
       }
       return Effect.sync(() => nodeRequest.destroy())
     })
-  })
-
-/** Tells the pacing how long a new connection took to connect. */
-const timeConnect = (
-  nodeRequest: Http.ClientRequest,
-  now: () => number,
-  learn: (lesson: ConnectionPacing.Lesson) => void
-) =>
-  nodeRequest.once("socket", (socket) => {
-    if (!socket.connecting) return
-    const started = now()
-    socket.once("connect", () => learn({ connectMs: now() - started }))
   })
 
 /**
