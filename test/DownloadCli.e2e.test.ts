@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as FlagServer from "../src/FlagServer.js"
-import { reportCounts, runCli, tempDir } from "./support/cli.js"
+import { type CliResult, reportCounts, runCli, tempDir } from "./support/cli.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
 const packaged = (cc: string) => readFileSync(join(packageDir, "png100px", `${cc.toLowerCase()}.png`))
@@ -161,7 +161,8 @@ describe.concurrent("flags download (real bin, real server)", () => {
 
   it("usage errors: one message, usage on stderr, exit 2, nothing downloaded", async () => {
     const cwd = tempDir()
-    for (const args of [
+    // side by side: each is a bin start and a refusal, nothing one of them does is seen by another
+    const argvs = [
       ["QQQ"],
       ["B1"],
       ["-m", "0"],
@@ -170,16 +171,17 @@ describe.concurrent("flags download (real bin, real server)", () => {
       ["--bogus"],
       ["-l", "0"],
       ["--ext", "jpg"]
-    ]) {
-      const result = await runCli(["download", ...args], { cwd })
+    ]
+    const results = await Promise.all(argvs.map((args) => runCli(["download", ...args], { cwd })))
+    argvs.forEach((args, i) => {
+      const result = results[i] as CliResult
       assert.strictEqual(result.code, 2, args.join(" "))
       assert.include(result.stderr, "Usage: flags download", args.join(" "))
       assert.strictEqual(result.stdout, "")
       assert.notInclude(result.stderr, "    at ", "no stack trace")
-    }
+    })
     assert.isFalse(existsSync(join(cwd, "downloaded")))
-    const message = await runCli(["download", "QQQ"], { cwd })
-    assert.include(message.stderr, "each CC argument must be A to Z or AA to ZZ")
+    assert.include(results[0]?.stderr, "each CC argument must be A to Z or AA to ZZ")
   })
 
   it("an unreachable server: one clear line, exit 1, no stack trace", async () => {
@@ -212,14 +214,17 @@ describe.concurrent("flags download (real bin, real server)", () => {
 
   it("Ctrl-C: exit 130 after the partial report, no partial or temporary file", async () => {
     const dest = tempDir()
-    // more than a second into the downloads
-    const result = await runCli(["download", "-e", "-m", "2", "--delay", "0.2s", "-d", dest], {
-      runsWhen: (stdout) => stdout.includes("will be used."),
-      signalAfterMs: 1300
+    const ended = (stdout: string) => stdout.match(/^[A-Z]{2} (OK|not found: .*)$/gm)?.length ?? 0
+    // mid-run by construction: 10 codes have ended, and the other 666, two at a time with 0.2 s each,
+    // would take a minute more
+    const result = await runCli(["download", "-v", "-e", "-m", "2", "--delay", "0.2s", "-d", dest], {
+      signalWhen: (bin) => bin.printed((stdout) => ended(stdout) >= 10)
     })
     assert.strictEqual(result.code, 130, result.stderr)
     assert.include(result.stdout, "--------------------")
     const { ok, notFound } = counts(result.stdout)
+    assert.strictEqual(ok + notFound, ended(result.stdout))
+    assert.isAtLeast(ok + notFound, 10)
     assert.isBelow(ok + notFound, 676)
     const files = readdirSync(dest)
     assert.strictEqual(files.length, ok)

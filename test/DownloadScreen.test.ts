@@ -3,7 +3,6 @@
  * in-flight line (on the screen model, under TestClock), a terminal that stops reading that never slows
  * the downloads, and the real bin in tmux, window narrowed mid-run, ending on the screen the model predicts.
  */
-import { spawnSync } from "node:child_process"
 import * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import { assert, describe, it } from "@effect/vitest"
@@ -22,6 +21,7 @@ import { bin, tempDir } from "./support/cli.js"
 import { withEnvironment } from "./support/environment.js"
 import { colorless } from "./support/renderer.js"
 import { startFlagsServe } from "./support/servers.js"
+import { haveTmux, openTmux, terminalEnv } from "./support/tmux.js"
 
 const codes = ["BR", "CN", "DE", "FR", "IN", "JP"]
 // each code's answer takes half a second longer than the one before, off the renderer's 100 ms beat:
@@ -113,7 +113,6 @@ describe("flags download on a screen (TestClock)", () => {
   )
 })
 
-const haveTmux = spawnSync("tmux", ["-V"]).status === 0
 if (!haveTmux) console.warn("DownloadScreen: tmux is not installed; the pseudo-terminal test is skipped")
 
 describe("flags download in tmux", () => {
@@ -122,22 +121,22 @@ describe("flags download in tmux", () => {
     async () => {
       const size = { columns: 70, rows: 14, narrowed: 40 }
       const server = await startFlagsServe(["--quiet", "--delay", "0.4s"])
-      const socket = `effect-flags-download-${process.pid}-${Date.now()}`
-      const tmux = (...command: ReadonlyArray<string>) =>
-        spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...command], { encoding: "utf8" })
-      const capture = () => tmux("capture-pane", "-p", "-t", "dl").stdout.split("\n").slice(0, size.rows)
+      // mid-run by construction: the server answers nothing until the window has been narrowed
+      server.pause()
       const dest = tempDir()
       // one at a time, so the -v lines come in the codes' order in both runs
       const args = ["download", "-v", "-m", "1", ...codes]
-      const command = `env -u CI NO_COLOR=1 LANG=C.UTF-8 ${process.execPath} ${bin} ${args.join(" ")} -s ${server.baseUrl} --ext png -d ${dest}; sleep 60`
-      tmux("new-session", "-d", "-s", "dl", "-x", `${size.columns}`, "-y", `${size.rows}`, command)
-      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+      const window = await openTmux(
+        `${terminalEnv} ${process.execPath} ${bin} ${args.join(" ")} -s ${server.baseUrl} --ext png -d ${dest}`,
+        size
+      )
       try {
-        for (let i = 0; i < 500 && !capture().some((line) => /waiting: /.test(line)); i++) await sleep(10)
-        tmux("resize-window", "-t", "dl", "-x", `${size.narrowed}`, "-y", `${size.rows}`)
-        for (let i = 0; i < 500 && !capture().some((line) => line.startsWith("Elapsed time")); i++)
-          await sleep(20)
-        const seen = capture().map((line) => line.trimEnd())
+        // the live region is drawn, the first code in flight
+        await window.until((output) => output.includes("waiting: "))
+        window.resize(size.narrowed, size.rows)
+        server.resume()
+        await window.ended
+        const seen = window.screen()
         // the model's prediction: the same run in-process on a screen of the same size, narrowed likewise
         const expected = await Effect.runPromise(
           Effect.gen(function* () {
@@ -167,7 +166,7 @@ describe("flags download in tmux", () => {
           "nothing wider than the window"
         )
       } finally {
-        tmux("kill-server")
+        window.close()
         await server.stop()
       }
     }

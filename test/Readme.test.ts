@@ -9,7 +9,7 @@
  * order (each checked after those before it have run). Ports, times, rates and fiber numbers may differ
  * from the README's; everything else must match.
  */
-import { execFile, spawn, spawnSync } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -17,6 +17,7 @@ import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as ProgressEvent from "../src/ProgressEvent.js"
 import { bin, runCli, tempDir } from "./support/cli.js"
+import { haveTmux, openTmux, terminalEnv } from "./support/tmux.js"
 
 const root = join(import.meta.dirname, "..")
 const readme = readFileSync(join(root, "README.md"), "utf8")
@@ -177,10 +178,9 @@ describe.concurrent("the README's code blocks say what they print", () => {
       join(scratch, "tsconfig.json"),
       JSON.stringify({ extends: "../tsconfig.json", include: ["block*.ts"] })
     )
-    // the blocks and all of src/ they import: 6 CPU-s, which other files' work beside it can stretch
-    // past the 30 s default
+    // the blocks and all of src/ they import: 6 CPU-s, which other files' work beside it stretches
     await run(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch])
-  }, 90_000)
+  })
 
   it.each(typescript.map((block, i) => ({ i, block, at: block.line })))(
     "the TypeScript block at line $at prints what its comments say",
@@ -223,37 +223,21 @@ describe.concurrent("the README's code blocks say what they print", () => {
   )
 })
 
-const haveTmux = spawnSync("tmux", ["-V"]).status === 0
-
 /**
  * Runs `npx flags …` (or `npm run -s example -- NAME`) in a tmux window of `columns` × `rows`, as a
  * terminal user without CI or colour, and returns its screen once the command has ended.
  */
-let tmuxServers = 0
 const inTmux = async (args: ReadonlyArray<string>, columns: number, rows: number) => {
-  const socket = `effect-flags-readme-${process.pid}-${Date.now()}-${tmuxServers++}`
-  const tmux = (...command: ReadonlyArray<string>) =>
-    spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...command], { encoding: "utf8" })
   const example = args[0] === "example"
   const program = example ? [join(root, "scripts", "run-example.mjs"), ...args.slice(1)] : [bin, ...args]
   // the bin runs where it may write (./downloaded); an example from the project, as npm runs it
-  const command = `cd ${example ? root : tempDir("flags-readme-")} && env -u CI NO_COLOR=1 LANG=C.UTF-8 ${process.execPath} ${program.join(" ")}; tmux wait-for -S done; sleep 60`
-  tmux("new-session", "-d", "-s", "readme", "-x", `${columns}`, "-y", `${rows}`, command)
+  const command = `cd ${example ? root : tempDir("flags-readme-")} && ${terminalEnv} ${process.execPath} ${program.join(" ")}`
+  const window = await openTmux(command, { columns, rows })
   try {
-    await new Promise<void>((resolve) => {
-      const waiting = spawn("tmux", ["-L", socket, "wait-for", "done"], { stdio: "ignore" })
-      const timer = setTimeout(() => waiting.kill(), 30_000)
-      waiting.on("close", () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
-    return tmux("capture-pane", "-p", "-t", "readme")
-      .stdout.split("\n")
-      .slice(0, rows)
-      .map((line) => line.trimEnd())
+    await window.ended
+    return window.screen()
   } finally {
-    tmux("kill-server")
+    window.close()
   }
 }
 

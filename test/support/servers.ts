@@ -11,8 +11,14 @@ export interface ServerProcess {
   readonly baseUrl: string
   /** Every line the server printed on stdout so far. */
   readonly lines: ReadonlyArray<string>
-  /** When (`Date.now()`) each of `lines` was read here: a little after the server printed it. */
-  readonly readAt: ReadonlyArray<number>
+  /** Resolves once `lines` satisfy `holds` (checked now and at each new line). */
+  readonly until: (holds: (lines: ReadonlyArray<string>) => boolean) => Promise<void>
+  /**
+   * Freezes the server (SIGSTOP): it answers nothing, while the kernel still accepts connections and
+   * keeps their requests, until `resume`. A test decides so when a client's requests may end.
+   */
+  readonly pause: () => void
+  readonly resume: () => void
   readonly stop: () => Promise<void>
 }
 
@@ -25,22 +31,41 @@ const start = (
   new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] })
     const lines: Array<string> = []
-    const readAt: Array<number> = []
+    const waiting = new Set<() => void>()
     let errors = ""
     let resolved = false
+    const until = (holds: (lines: ReadonlyArray<string>) => boolean) =>
+      new Promise<void>((done) => {
+        const check = () => {
+          if (!holds(lines)) return
+          waiting.delete(check)
+          done()
+        }
+        waiting.add(check)
+        check()
+      })
     const stop = () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done()
         child.once("close", () => done())
         child.kill("SIGINT")
+        // a paused server takes its SIGINT once it runs again
+        child.kill("SIGCONT")
       })
     const onLine = (line: string) => {
       lines.push(line)
-      readAt.push(Date.now())
+      for (const check of [...waiting]) check()
       const url = resolved ? undefined : findUrl(line)
       if (url !== undefined) {
         resolved = true
-        resolve({ baseUrl: url, lines, readAt, stop })
+        resolve({
+          baseUrl: url,
+          lines,
+          until,
+          pause: () => child.kill("SIGSTOP"),
+          resume: () => child.kill("SIGCONT"),
+          stop
+        })
       }
     }
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", onLine)
