@@ -2,12 +2,14 @@
 // floor, to curl and to `node -e 0` in the same run), each run several times in A B A B order against
 // the project's own flag server (in its own process), printing medians, ratios and whether each target
 // holds; the spinner and the server (5, 6), issue 16's CPU-bound work (7, scripts/bench/primes.mjs), the
-// renderer (8) and sessions (9, scripts/bench/sessions.mjs).
+// renderer (8), sessions (9, scripts/bench/sessions.mjs) and the book's LOCAL server beside the book's
+// own client, under load and quiet (10, scripts/bench/book-peers.mjs; needs BOOK_GETFLAGS, else skipped).
 // BENCH_RUNS (default 5) sets the repetitions. The table is also written to .bench/latest.md.
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { CountryCodes } from "../dist/lib/index.js"
+import { bookPeersScenario } from "./bench/book-peers.mjs"
 import { median, startServer, tempDir, timed } from "./bench/harness.mjs"
 import { primesScenario } from "./bench/primes.mjs"
 import { sessionsScenario } from "./bench/sessions.mjs"
@@ -25,7 +27,7 @@ const row = (scenario, measured, target, holds) => {
 }
 const f2 = (n) => n.toFixed(2)
 const f3 = (n) => n.toFixed(3)
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8,9").split(","))
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8,9,10").split(","))
 const haveCurl = spawnSync("curl", ["--version"]).status === 0
 
 const flags = (args) => {
@@ -287,6 +289,10 @@ if (only.has("8")) {
 
 // 9. Sessions: what --session adds to a 676-code run, the hashing's share, resuming 100,000 URLs.
 if (only.has("9")) await sessionsScenario({ bin, runs, row, f2 })
+
+// 10. The book's LOCAL server (`python3 -m http.server` over flags.zip) hit with -e -m 100 beside the
+// book's flags2_asyncio.py, under two CPU hogs and without: errors per round, --retries 2, elapsed.
+if (only.has("10")) await bookPeersScenario({ bin, row })
 
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (medians of ${runs} runs, Node ${process.version}, ${(await import("node:os")).cpus().length} cores).`,
