@@ -207,9 +207,19 @@ describe("downloadOne", () => {
     return Effect.gen(function* () {
       const fiber = yield* Effect.fork(downloadMany(codes, config, { concurrency: 5 }))
       yield* TestClock.adjust("600 millis")
-      assert.isAbove(files.state.files.size, 0, "writes under way")
-      yield* Fiber.interrupt(fiber)
-      assert.deepStrictEqual([...files.state.files.keys()], [])
+      const underWay = [...files.state.files.keys()]
+      assert.isAbove(underWay.length, 0, "writes under way")
+      // a save under way ends (its write and rename), so the interruption waits for its second
+      const interruption = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(interruption)
+      const left = [...files.state.files.keys()]
+      assert.deepStrictEqual(
+        left.filter((file) => file.endsWith(".part")),
+        [],
+        "no temporary file"
+      )
+      assert.strictEqual(left.length, underWay.length, "the saves under way, complete; nothing new")
       assert.strictEqual(http.stats.inFlight, 0)
     }).pipe(withFakes(http, files))
   })
