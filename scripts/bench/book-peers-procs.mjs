@@ -197,12 +197,7 @@ export const runOurs = async (bin, url, extra, limitMs) => {
       limitMs,
       env
     )
-    let report
-    try {
-      report = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "")
-    } catch {
-      report = undefined
-    }
+    const report = lastJson(r.stdout)
     const reasons = {}
     const errorCodes = (report?.outcomes ?? []).filter((o) => o.status === "ERROR").map((o) => o.cc)
     for (const o of report?.outcomes ?? [])
@@ -225,6 +220,15 @@ export const runOurs = async (bin, url, extra, limitMs) => {
   }
 }
 
+/** The JSON report a client printed as its last line, or undefined when it printed none. */
+const lastJson = (stdout) => {
+  try {
+    return JSON.parse(stdout.trim().split("\n").at(-1) ?? "")
+  } catch {
+    return undefined
+  }
+}
+
 const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 const every = [...letters].flatMap((a) => [...letters].map((b) => a + b))
 
@@ -239,12 +243,7 @@ export const runIdea = async (mode, url, limitMs) => {
       limitMs,
       process.env
     )
-    let report
-    try {
-      report = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "")
-    } catch {
-      report = undefined
-    }
+    const report = lastJson(r.stdout)
     return {
       finished: report !== undefined,
       ok: report?.ok ?? 0,
