@@ -40,7 +40,7 @@ const cli = await build({
 // the prime worker's entry point, started by `flags primes` and `flags spin --runner worker` in each
 // worker thread: beside the bundle, where PrimePool.workerUrl points (an ES module, as dist/ is)
 const worker = await build({
-  entryPoints: ["src/prime-worker.ts"],
+  entryPoints: ["src/node/prime-worker.ts"],
   outfile: "dist/prime-worker.js",
   write: false,
   bundle: true,

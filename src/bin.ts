@@ -13,12 +13,12 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import { run, subcommandIn, usage } from "./Cli.js"
+import { run, subcommandIn, usage } from "./cli/Cli.js"
 import { type CommandFailure, ExitCode, failureExit } from "./cli/ExitCode.js"
 import { RunningCommand, type Started } from "./cli/RunningCommand.js"
-import { Stdin, StdinError } from "./cli/Stdin.js"
-import * as NodeHttpClientLite from "./internal/nodeHttpClient.js"
-import { ProgressTerminal } from "./Progress.js"
+import * as NodeHttpClientLite from "./node/NodeHttpClient.js"
+import { Stdin, StdinError } from "./node/Stdin.js"
+import { ProgressTerminal } from "./terminal/Progress.js"
 
 let signal: "SIGINT" | "SIGTERM" | undefined
 process.once("SIGINT", () => {

@@ -4,51 +4,58 @@
  * module as a namespace.
  */
 
-export * as CountryCodes from "./CountryCodes.js"
-export * as DownloadErrors from "./DownloadErrors.js"
+export * as PrimeSpinDemo from "./cli/PrimeSpinDemo.js"
+export * as SpinDemo from "./cli/SpinDemo.js"
+export * as SpinTasks from "./cli/SpinTasks.js"
+export * as CountryCodes from "./download/CountryCodes.js"
+export * as DownloadErrors from "./download/DownloadErrors.js"
 export {
   type DownloadConfig,
   type DownloadManyOptions,
   downloadMany,
   downloadOne,
   downloadStream
-} from "./Downloader.js"
-export * as DownloadMetrics from "./DownloadMetrics.js"
-export * as FlagClient from "./FlagClient.js"
-export * as FlagFiles from "./FlagFiles.js"
-export * as FlagServer from "./FlagServer.js"
-export * as FlagStore from "./FlagStore.js"
-export * as HostPolicy from "./HostPolicy.js"
-export * as Journal from "./Journal.js"
-export * as JournalFormat from "./JournalFormat.js"
-export * as Outcome from "./Outcome.js"
-export * as OutputMode from "./OutputMode.js"
-export * as PrimeCheck from "./PrimeCheck.js"
-export * as PrimeFixture from "./PrimeFixture.js"
-export * as PrimePool from "./PrimePool.js"
-export * as PrimeRunner from "./PrimeRunner.js"
-export * as PrimeSpinDemo from "./PrimeSpinDemo.js"
-export * as Primes from "./Primes.js"
-export * as Progress from "./Progress.js"
-export * as ProgressEvent from "./ProgressEvent.js"
-export * as RateEstimator from "./RateEstimator.js"
-export * as Redirects from "./Redirects.js"
-export * as Renderer from "./Renderer.js"
-export * as RendererLogger from "./RendererLogger.js"
-export * as RequestPhases from "./RequestPhases.js"
-export * as Resume from "./Resume.js"
-export * as ServerFaults from "./ServerFaults.js"
-export * as Sessions from "./Sessions.js"
-export * as SpinDemo from "./SpinDemo.js"
-export { frameInterval, frames, spin, spinUntil, withSpinner } from "./Spinner.js"
-export * as SpinTasks from "./SpinTasks.js"
-export { type Task, type TaskOptions, type TrackOptions, trackStream, useTask, withTask } from "./Task.js"
-export * as TaskLine from "./TaskLine.js"
+} from "./download/Downloader.js"
+export * as DownloadMetrics from "./download/DownloadMetrics.js"
+export * as FlagClient from "./download/FlagClient.js"
+export * as FlagFiles from "./download/FlagFiles.js"
+export * as HostPolicy from "./download/HostPolicy.js"
+export * as Outcome from "./download/Outcome.js"
+export * as Redirects from "./download/Redirects.js"
+export * as RequestPhases from "./download/RequestPhases.js"
 export {
   downloadUrlStream,
   downloadUrls,
   type UrlDownloadConfig,
   type UrlDownloadOptions
-} from "./UrlDownloads.js"
-export * as UrlList from "./UrlList.js"
-export * as Verify from "./Verify.js"
+} from "./download/UrlDownloads.js"
+export * as UrlList from "./download/UrlList.js"
+export * as PrimeCheck from "./primes/PrimeCheck.js"
+export * as PrimeFixture from "./primes/PrimeFixture.js"
+export * as PrimePool from "./primes/PrimePool.js"
+export * as PrimeRunner from "./primes/PrimeRunner.js"
+export * as Primes from "./primes/Primes.js"
+export * as FlagServer from "./server/FlagServer.js"
+export * as FlagStore from "./server/FlagStore.js"
+export * as ServerFaults from "./server/ServerFaults.js"
+export * as Journal from "./session/Journal.js"
+export * as JournalFormat from "./session/JournalFormat.js"
+export * as Resume from "./session/Resume.js"
+export * as Sessions from "./session/Sessions.js"
+export * as Verify from "./session/Verify.js"
+export * as OutputMode from "./terminal/OutputMode.js"
+export * as Progress from "./terminal/Progress.js"
+export * as ProgressEvent from "./terminal/ProgressEvent.js"
+export * as RateEstimator from "./terminal/RateEstimator.js"
+export * as Renderer from "./terminal/Renderer.js"
+export * as RendererLogger from "./terminal/RendererLogger.js"
+export { frameInterval, frames, spin, spinUntil, withSpinner } from "./terminal/Spinner.js"
+export {
+  type Task,
+  type TaskOptions,
+  type TrackOptions,
+  trackStream,
+  useTask,
+  withTask
+} from "./terminal/Task.js"
+export * as TaskLine from "./terminal/TaskLine.js"

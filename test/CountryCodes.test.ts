@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
-import { bookCodes, everyCode, expand, select, top20 } from "../src/CountryCodes.js"
+import { bookCodes, everyCode, expand, select, top20 } from "../src/download/CountryCodes.js"
 
 // A small reference implementation of flags2_common.expand_cc_args, written independently.
 const reference = (every: boolean, all: boolean, args: ReadonlyArray<string>, limit: number | undefined) => {

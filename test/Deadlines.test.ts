@@ -9,8 +9,8 @@ import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
-import * as Deadlines from "../src/internal/deadlines.js"
-import { currentPhaseTracker } from "../src/RequestPhases.js"
+import * as Deadlines from "../src/download/internal/deadlines.js"
+import { currentPhaseTracker } from "../src/download/RequestPhases.js"
 import { realTick } from "./support/eventually.js"
 
 const timeout = (phase: string) => `timed out: ${phase}`

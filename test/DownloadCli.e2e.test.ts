@@ -6,7 +6,7 @@ import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
-import * as FlagServer from "../src/FlagServer.js"
+import * as FlagServer from "../src/server/FlagServer.js"
 import { type CliResult, reportCounts, runCli, tempDir } from "./support/cli.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))

@@ -6,7 +6,13 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import { fileNameFor, prepareDestination, removeLeftovers, safeName, saveFile } from "../src/FlagFiles.js"
+import {
+  fileNameFor,
+  prepareDestination,
+  removeLeftovers,
+  safeName,
+  saveFile
+} from "../src/download/FlagFiles.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 
 const withFiles = (files: ReturnType<typeof MemoryFileSystem.make>) =>

@@ -10,7 +10,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import * as FlagServer from "../src/FlagServer.js"
+import * as FlagServer from "../src/server/FlagServer.js"
 import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 

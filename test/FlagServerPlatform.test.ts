@@ -9,7 +9,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
-import * as FlagServer from "../src/FlagServer.js"
+import * as FlagServer from "../src/server/FlagServer.js"
 import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 

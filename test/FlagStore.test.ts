@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import * as FlagStore from "../src/FlagStore.js"
+import * as FlagStore from "../src/server/FlagStore.js"
 
 describe("FlagStore.bundled", () => {
   it.live(

@@ -9,9 +9,9 @@ import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import * as Stores from "../src/internal/journalStores.js"
-import * as Journal from "../src/Journal.js"
-import type * as JournalFormat from "../src/JournalFormat.js"
+import * as Stores from "../src/session/internal/journalStores.js"
+import * as Journal from "../src/session/Journal.js"
+import type * as JournalFormat from "../src/session/JournalFormat.js"
 
 const header: JournalFormat.Header = {
   command: "download",

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import * as JournalFormat from "../src/JournalFormat.js"
+import * as JournalFormat from "../src/session/JournalFormat.js"
 
 const fetchHeader: JournalFormat.Header = {
   command: "fetch",

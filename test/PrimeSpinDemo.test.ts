@@ -9,9 +9,9 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
+import { groupDigits, supervisePrime } from "../src/cli/PrimeSpinDemo.js"
 import { PrimeFixture, PrimeRunner } from "../src/index.js"
-import { groupDigits, supervisePrime } from "../src/PrimeSpinDemo.js"
-import { frameInterval } from "../src/Spinner.js"
+import { frameInterval } from "../src/terminal/Spinner.js"
 import { withRecordingTerminal } from "../src/testing/RecordingTerminal.js"
 
 const isFrame = (text: string) => /^\r[|/\\-] /.test(text)

@@ -14,8 +14,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { run } from "../src/Cli.js"
-import { ProgressTerminal } from "../src/Progress.js"
+import { run } from "../src/cli/Cli.js"
+import { ProgressTerminal } from "../src/terminal/Progress.js"
 import * as RecordingTerminal from "../src/testing/RecordingTerminal.js"
 
 const runArgv = (argv: ReadonlyArray<string>) =>

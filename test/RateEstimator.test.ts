@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as RateEstimator from "../src/RateEstimator.js"
+import * as RateEstimator from "../src/terminal/RateEstimator.js"
 
 // Samples an estimator every `everyMs` up to `untilMs`, progress given by `doneAt(t)`
 const sampled = (doneAt: (ms: number) => number, everyMs: number, untilMs: number, total = 1000) => {

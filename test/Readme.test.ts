@@ -15,7 +15,7 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import * as ProgressEvent from "../src/ProgressEvent.js"
+import * as ProgressEvent from "../src/terminal/ProgressEvent.js"
 import { bin, runCli, tempDir } from "./support/cli.js"
 import { haveTmux, openTmux, terminalEnv } from "./support/tmux.js"
 

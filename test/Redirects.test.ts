@@ -3,7 +3,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Redirects from "../src/Redirects.js"
+import * as Redirects from "../src/download/Redirects.js"
 import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
 
 const moved = (location: string) => ({ status: 302, headers: { location }, body: "moved" })

@@ -13,7 +13,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
-import * as FlagServer from "../src/FlagServer.js"
+import * as FlagServer from "../src/server/FlagServer.js"
 import { bin, itemLines, reportCounts, reportRule, runCli, tempDir } from "./support/cli.js"
 import { startGatedServer } from "./support/gatedServer.js"
 

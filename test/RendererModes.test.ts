@@ -8,9 +8,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import * as OutputMode from "../src/OutputMode.js"
-import * as ProgressEvent from "../src/ProgressEvent.js"
-import type * as Renderer from "../src/Renderer.js"
+import * as OutputMode from "../src/terminal/OutputMode.js"
+import * as ProgressEvent from "../src/terminal/ProgressEvent.js"
+import type * as Renderer from "../src/terminal/Renderer.js"
 import { onScreen } from "./support/renderer.js"
 
 const utf8 = { TERM: "xterm-256color", LANG: "en_US.UTF-8" }

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import { finalReport, initialReport } from "../src/cli/Report.js"
-import { summarize } from "../src/Outcome.js"
-import { renderBar } from "../src/Progress.js"
+import { summarize } from "../src/download/Outcome.js"
+import { renderBar } from "../src/terminal/Progress.js"
 
 describe("Report", () => {
   it("initial report: codes listed up to 10, a range beyond; connections singular/plural", () => {

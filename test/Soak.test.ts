@@ -13,9 +13,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { everyCode } from "../src/CountryCodes.js"
-import { downloadStream } from "../src/Downloader.js"
-import { defaultRequestOptions } from "../src/FlagClient.js"
+import { everyCode } from "../src/download/CountryCodes.js"
+import { downloadStream } from "../src/download/Downloader.js"
+import { defaultRequestOptions } from "../src/download/FlagClient.js"
 import { startFlagsServe } from "./support/servers.js"
 
 setFlagsFromString("--expose-gc")

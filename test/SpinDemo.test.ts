@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
-import { type StopMode, supervise } from "../src/SpinDemo.js"
+import { type StopMode, supervise } from "../src/cli/SpinDemo.js"
 import { withRecordingTerminal } from "../src/testing/RecordingTerminal.js"
 
 const frameTimes = (writes: ReadonlyArray<{ at: number; text: string }>) =>

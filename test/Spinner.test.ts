@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
-import { spin, spinUntil, withSpinner } from "../src/Spinner.js"
+import { spin, spinUntil, withSpinner } from "../src/terminal/Spinner.js"
 import { withRecordingTerminal } from "../src/testing/RecordingTerminal.js"
 
 const hideCursor = "\u001b[?25l"

@@ -5,8 +5,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
-import { Renderer } from "../src/Renderer.js"
-import { trackStream, useTask, withTask } from "../src/Task.js"
+import { Renderer } from "../src/terminal/Renderer.js"
+import { trackStream, useTask, withTask } from "../src/terminal/Task.js"
 import { onScreen } from "./support/renderer.js"
 
 class Refused extends Data.TaggedError("Refused")<{}> {

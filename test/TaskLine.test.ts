@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { asciiGlyphs, width } from "../src/internal/ansi.js"
-import * as TaskLine from "../src/TaskLine.js"
+import { asciiGlyphs, width } from "../src/terminal/internal/ansi.js"
+import * as TaskLine from "../src/terminal/TaskLine.js"
 
 const view = (overrides: Partial<TaskLine.TaskView>): TaskLine.TaskView => ({
   label: "flags",

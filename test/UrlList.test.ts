@@ -1,7 +1,7 @@
 /** Lists of URLs as aria2 and wget read them, every bad line refused with its number, and the names files get. */
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import * as UrlList from "../src/UrlList.js"
+import * as UrlList from "../src/download/UrlList.js"
 
 const parse = (text: string | Uint8Array) =>
   UrlList.parse(typeof text === "string" ? new TextEncoder().encode(text) : text)

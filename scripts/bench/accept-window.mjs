@@ -3,7 +3,7 @@
 // to start new connections to a host that closes every one, to compare policies apart from the runtime.
 //   unpaced   every request at once (httpx's pool of 100, as the book's client);
 //   gap       new connections 4 ms apart from the first one;
-//   bin       the bin's own policy (src/internal/connectionPacing.ts, redone here): 1 ms apart until an
+//   bin       the bin's own policy (src/node/internal/connectionPacing.ts, redone here): 1 ms apart until an
 //             answer says the host closes (then 4 ms), twice the gap after a connect of 900 ms or more
 //             (a SYN retransmit), ×0.9 after a faster one, at most 64 ms;
 //   bin4      the same, but 4 ms apart from the first connect to a host it knows nothing of;

@@ -3,7 +3,7 @@ import * as Options from "@effect/cli/Options"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as OutputMode from "../OutputMode.js"
+import * as OutputMode from "../terminal/OutputMode.js"
 import type { BatchRunOptions } from "./BatchRun.js"
 import { invalid, refine } from "./Validation.js"
 

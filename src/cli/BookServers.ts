@@ -1,6 +1,6 @@
 /** The book's servers, written once: labels for `flags download -s`, ports and faults for `flags serve --preset`. */
 import * as Duration from "effect/Duration"
-import type { FaultOptions } from "../ServerFaults.js"
+import type { FaultOptions } from "../server/ServerFaults.js"
 
 /** One of the book's local test servers (Fluent Python's README: `http.server` and `slow_server.py`). */
 export interface BookServer {

@@ -1,6 +1,6 @@
 /** Whole numbers on the command line, for `flags primes` and `flags spin --number`. */
 import * as Either from "effect/Either"
-import { maxFast } from "../Primes.js"
+import { maxFast } from "../primes/Primes.js"
 
 /**
  * Reads a whole number written with digits, optionally grouped by `_` (Python's `5_000_111_000_222_021`)

@@ -10,10 +10,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
-import { type PrimeCheckFailed, type PrimeResult, timed } from "../PrimeCheck.js"
-import { numbers as bookNumbers } from "../PrimeFixture.js"
-import * as PrimePool from "../PrimePool.js"
-import { blocking, nap } from "../PrimeRunner.js"
+import { type PrimeCheckFailed, type PrimeResult, timed } from "../primes/PrimeCheck.js"
+import { numbers as bookNumbers } from "../primes/PrimeFixture.js"
+import * as PrimePool from "../primes/PrimePool.js"
+import { blocking, nap } from "../primes/PrimeRunner.js"
 
 /** Some checks gave no answer; their lines and the total have been printed. */
 export class PrimeChecksFailed extends Data.TaggedError("PrimeChecksFailed")<{ readonly failed: number }> {

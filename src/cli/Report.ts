@@ -1,8 +1,8 @@
 /** The book's reports (`flags2_common.py`): what a run will do, and what it did; for flags or any files. */
 import * as Duration from "effect/Duration"
-import type { DownloadError } from "../DownloadErrors.js"
-import type { Outcome, Summary } from "../Outcome.js"
-import type { Opened } from "../Sessions.js"
+import type { DownloadError } from "../download/DownloadErrors.js"
+import type { Outcome, Summary } from "../download/Outcome.js"
+import type { Opened } from "../session/Sessions.js"
 
 /** Flags (the book's words: `20 flags downloaded.`, `ZZ not found: URL`) or files of a URL list. */
 export interface ReportStyle {

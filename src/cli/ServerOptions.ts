@@ -3,7 +3,7 @@ import * as Options from "@effect/cli/Options"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type DelayRange, type FaultOptions, parseDelay, parseSeconds } from "../ServerFaults.js"
+import { type DelayRange, type FaultOptions, parseDelay, parseSeconds } from "../server/ServerFaults.js"
 import { invalid, refine } from "./Validation.js"
 
 const rate = (name: string, what: string) =>

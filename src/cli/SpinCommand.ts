@@ -5,10 +5,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { defaultSpinDemoOptions, supervise } from "../SpinDemo.js"
-import { superviseMany } from "../SpinTasks.js"
 import { parseNumber } from "./NumberArgs.js"
 import { announced } from "./RunningCommand.js"
+import { defaultSpinDemoOptions, supervise } from "./SpinDemo.js"
+import { superviseMany } from "./SpinTasks.js"
 import { invalid, refine } from "./Validation.js"
 
 const message = Options.text("message").pipe(

@@ -1,10 +1,10 @@
 /** `flags spin --work prime`: the prime spinner demo, with a one-thread pool for `--runner worker`. */
 import * as Effect from "effect/Effect"
-import { spinnerNumber } from "../PrimeFixture.js"
-import * as PrimePool from "../PrimePool.js"
-import type { Runner } from "../PrimeRunner.js"
-import { supervisePrime } from "../PrimeSpinDemo.js"
-import type { StopMode } from "../SpinDemo.js"
+import { spinnerNumber } from "../primes/PrimeFixture.js"
+import * as PrimePool from "../primes/PrimePool.js"
+import type { Runner } from "../primes/PrimeRunner.js"
+import { supervisePrime } from "./PrimeSpinDemo.js"
+import type { StopMode } from "./SpinDemo.js"
 
 /** Runs the demo as the command's options ask. */
 export const spinPrime = (options: {

@@ -8,9 +8,9 @@ import * as Terminal from "@effect/platform/Terminal"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Journal from "../Journal.js"
-import { NotAJournal } from "../JournalFormat.js"
-import { type CheckedFile, verify } from "../Verify.js"
+import * as Journal from "../session/Journal.js"
+import { NotAJournal } from "../session/JournalFormat.js"
+import { type CheckedFile, verify } from "../session/Verify.js"
 
 /** Some files are not the session's any more; the report has been printed. */
 export class FilesDiffer extends Data.TaggedError("FilesDiffer")<{

@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { currentPhaseTracker, type PhaseTracker } from "../RequestPhases.js"
+import { currentPhaseTracker, type PhaseTracker } from "../download/RequestPhases.js"
 import { MemoryResponse, ReportingResponse } from "./internal/memoryResponse.js"
 
 /** One piece of a body, arriving `after` the previous one (or the headers). */

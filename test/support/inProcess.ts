@@ -3,9 +3,9 @@ import * as Terminal from "@effect/platform/Terminal"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { run } from "../../src/Cli.js"
-import * as CliHttpClient from "../../src/internal/nodeHttpClient.js"
-import { ProgressTerminal } from "../../src/Progress.js"
+import { run } from "../../src/cli/Cli.js"
+import * as CliHttpClient from "../../src/node/NodeHttpClient.js"
+import { ProgressTerminal } from "../../src/terminal/Progress.js"
 import * as RecordingTerminal from "../../src/testing/RecordingTerminal.js"
 
 /** `flags ARGS` in-process with the bin's HTTP client and Node's file system. */

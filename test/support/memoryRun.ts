@@ -2,8 +2,8 @@
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type { DownloadConfig } from "../../src/Downloader.js"
-import { defaultRequestOptions } from "../../src/FlagClient.js"
+import type { DownloadConfig } from "../../src/download/Downloader.js"
+import { defaultRequestOptions } from "../../src/download/FlagClient.js"
 import * as MemoryFileSystem from "../../src/testing/MemoryFileSystem.js"
 import type * as MemoryHttpClient from "../../src/testing/MemoryHttpClient.js"
 

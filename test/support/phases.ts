@@ -3,8 +3,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
-import * as CliHttpClient from "../../src/internal/nodeHttpClient.js"
-import { currentPhaseTracker, type PhaseTracker, StopsOnTimeout } from "../../src/RequestPhases.js"
+import { currentPhaseTracker, type PhaseTracker, StopsOnTimeout } from "../../src/download/RequestPhases.js"
+import * as CliHttpClient from "../../src/node/NodeHttpClient.js"
 
 /** A tracker that tells `seen` each call (`bytes` for body bytes) before it tells `tracker`. */
 export const seeing = (seen: Array<string>, tracker: PhaseTracker): PhaseTracker => ({

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import * as Renderer from "../../src/Renderer.js"
+import * as Renderer from "../../src/terminal/Renderer.js"
 import * as ScreenTerminal from "../../src/testing/ScreenTerminal.js"
 import { withEnvironment } from "./environment.js"
 

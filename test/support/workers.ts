@@ -113,7 +113,7 @@ export const bundled = (entry: URL): URL => {
 }
 
 /** The project's prime worker entry point. */
-export const primeWorker = new URL("../../src/prime-worker.ts", import.meta.url)
+export const primeWorker = new URL("../../src/node/prime-worker.ts", import.meta.url)
 
 /** A `PrimePool` of `size` threads running `entry` (default: the project's worker), recorded in `threads`. */
 export const poolLayer = (

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { ReportsBodyProgress } from "../../RequestPhases.js"
+import { ReportsBodyProgress } from "../../download/RequestPhases.js"
 
 /** An answer whose body is an Effect `Stream`, timed on Effect's clock. */
 export class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
-import type { Answer, Responder } from "./flagAnswers.js"
+import type { Answer, Responder } from "../../server/internal/flagAnswers.js"
 
 const slowTick = "100 millis"
 

@@ -8,7 +8,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
-import { frameInterval, spin, spinUntil } from "./Spinner.js"
+import { frameInterval, spin, spinUntil } from "../terminal/Spinner.js"
 
 /** How the supervisor stops the spinner: `interrupt` (asyncio's `Task.cancel`) or `signal` (a thread's `Event`). */
 export type StopMode = "interrupt" | "signal"

@@ -13,10 +13,10 @@ import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import { listener } from "../node/internal/nodeFlagServer.js"
 import * as FlagStore from "./FlagStore.js"
 import * as FlagAnswers from "./internal/flagAnswers.js"
 import { httpApp } from "./internal/httpAppFlagServer.js"
-import { listener } from "./internal/nodeFlagServer.js"
 import type { FaultOptions } from "./ServerFaults.js"
 
 /** How to start a flag server; every field is optional. */

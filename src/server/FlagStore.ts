@@ -9,7 +9,7 @@ import * as Path from "@effect/platform/Path"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { sha256Hex } from "./internal/sha256.js"
+import { sha256Hex } from "../download/internal/sha256.js"
 
 /** A file the server can answer with, and its validators (for conditional requests). */
 export interface FlagFile {

@@ -21,9 +21,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { currentPhaseTracker, type PhaseTracker, StopsOnTimeout } from "../RequestPhases.js"
-import * as ConnectionPacing from "./connectionPacing.js"
-import { NodeClientResponse } from "./nodeHttpClientResponse.js"
+import { currentPhaseTracker, type PhaseTracker, StopsOnTimeout } from "../download/RequestPhases.js"
+import * as ConnectionPacing from "./internal/connectionPacing.js"
+import { NodeClientResponse } from "./internal/nodeHttpClientResponse.js"
 
 /** Writes the request's body; a body that cannot be sent is the returned error. */
 const sendBody = (

@@ -35,7 +35,7 @@ export interface PrimePoolService {
 export class PrimePool extends Context.Tag("effect-flags/PrimePool")<PrimePool, PrimePoolService>() {}
 
 /** The package's worker entry point, next to this module (`dist/lib` installed, `dist/` in the bin). */
-export const workerUrl: URL = new URL("./prime-worker.js", import.meta.url)
+export const workerUrl: URL = new URL("../node/prime-worker.js", import.meta.url)
 
 interface Terminable {
   readonly terminate: () => unknown

@@ -9,8 +9,8 @@ import * as WorkerRunner from "@effect/platform/WorkerRunner"
 import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { CheckPrime, PrimeCheckFailed, timed } from "./PrimeCheck.js"
-import { isPrime } from "./Primes.js"
+import { CheckPrime, PrimeCheckFailed, timed } from "../primes/PrimeCheck.js"
+import { isPrime } from "../primes/Primes.js"
 
 const check = (n: bigint) =>
   Effect.try({

@@ -11,7 +11,7 @@ import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
-import { type PhaseTracker, ReportsBodyProgress } from "../RequestPhases.js"
+import { type PhaseTracker, ReportsBodyProgress } from "../../download/RequestPhases.js"
 
 /** A body that ended before its `Content-Length`: the connection closed mid-transfer. */
 export class IncompleteBody extends Error {

@@ -6,7 +6,7 @@
 import * as Terminal from "@effect/platform/Terminal"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Renderer from "./Renderer.js"
+import * as Renderer from "../terminal/Renderer.js"
 import { slow } from "./SpinDemo.js"
 
 /** Options of the several-task demo. */

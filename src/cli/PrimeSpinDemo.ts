@@ -7,10 +7,10 @@
 import * as Terminal from "@effect/platform/Terminal"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { type PrimeCheckFailed, type PrimeResult, timed } from "./PrimeCheck.js"
-import { spinnerNumber } from "./PrimeFixture.js"
-import type { PrimePool } from "./PrimePool.js"
-import * as PrimeRunner from "./PrimeRunner.js"
+import { type PrimeCheckFailed, type PrimeResult, timed } from "../primes/PrimeCheck.js"
+import { spinnerNumber } from "../primes/PrimeFixture.js"
+import type { PrimePool } from "../primes/PrimePool.js"
+import * as PrimeRunner from "../primes/PrimeRunner.js"
 import { type SuperviseOptions, superviseWith } from "./SpinDemo.js"
 
 /** Options of the prime spinner demo. */

@@ -10,13 +10,13 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
+import * as Sessions from "../session/Sessions.js"
 import { BadMetadata, withoutStack } from "./DownloadErrors.js"
 import * as FlagClient from "./FlagClient.js"
 import { fileNameFor, type OnExists } from "./FlagFiles.js"
 import * as Engine from "./internal/engine.js"
 import * as Job from "./internal/job.js"
 import type { Outcome } from "./Outcome.js"
-import * as Sessions from "./Sessions.js"
 
 /** Where to download from and to. */
 export interface DownloadConfig extends FlagClient.RequestOptions {

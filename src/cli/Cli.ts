@@ -2,12 +2,12 @@
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Usage from "@effect/cli/Usage"
-import { downloadCommand } from "./cli/DownloadCommand.js"
-import { fetchCommand } from "./cli/FetchCommand.js"
-import { primesCommand } from "./cli/PrimesCommand.js"
-import { serveCommand } from "./cli/ServeCommand.js"
-import { spinCommand } from "./cli/SpinCommand.js"
-import { verifyCommand } from "./cli/VerifyCommand.js"
+import { downloadCommand } from "./DownloadCommand.js"
+import { fetchCommand } from "./FetchCommand.js"
+import { primesCommand } from "./PrimesCommand.js"
+import { serveCommand } from "./ServeCommand.js"
+import { spinCommand } from "./SpinCommand.js"
+import { verifyCommand } from "./VerifyCommand.js"
 import { version } from "./Version.js"
 
 /** The root command and its subcommands. */

@@ -6,13 +6,13 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
+import * as Sessions from "../session/Sessions.js"
 import type * as FlagClient from "./FlagClient.js"
 import type { OnExists } from "./FlagFiles.js"
 import * as HostPolicy from "./HostPolicy.js"
 import * as Engine from "./internal/engine.js"
 import type * as Job from "./internal/job.js"
 import type { Outcome } from "./Outcome.js"
-import * as Sessions from "./Sessions.js"
 import { namer, type UrlItem } from "./UrlList.js"
 
 /** Where to save, and how requests are made. */
