@@ -18,10 +18,13 @@ const processes = [
  */
 const peers = ["test/BookPeers.e2e.test.ts"]
 
+/** The package's entry points besides the root, each a folder of src/ with its index.ts. */
+const entries = ["download", "node", "primes", "server", "session", "terminal", "testing"]
+const source = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url))
 const alias = {
   // examples import the package by name, as an app would; here that name is the source
-  "effect-flags/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
-  "effect-flags": fileURLToPath(new URL("./src/index.ts", import.meta.url))
+  ...Object.fromEntries(entries.map((entry) => [`effect-flags/${entry}`, source(`${entry}/index.ts`)])),
+  "effect-flags": source("index.ts")
 }
 /** What every project shares (not through `extends`: a project would run the build of globalSetup again). */
 const shared = {

@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as RateLimiter from "effect/RateLimiter"
 import { downloadMany, FlagClient, FlagFiles, FlagServer } from "effect-flags"
+import { NodeFlagServer } from "effect-flags/node"
 
 // Your client: the Node one, plus a header and a token bucket. The library only asks for `HttpClient`.
 const PoliteClient = Layer.scoped(
@@ -49,7 +50,7 @@ const program = Effect.gen(function* () {
 
 Effect.runPromise(
   program.pipe(
-    Effect.provide(FlagServer.layer()),
+    Effect.provide(NodeFlagServer.layer()),
     Effect.provide(Layer.mergeAll(PoliteClient, NodeContext.layer))
   )
 )

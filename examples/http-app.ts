@@ -17,6 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { CountryCodes, downloadMany, FlagClient, FlagFiles, FlagServer } from "effect-flags"
+import { NodeFlagServer } from "effect-flags/node"
 
 const dest = "downloaded-by-app"
 
@@ -75,7 +76,7 @@ const App = HttpServer.serve(router).pipe(
   HttpServer.withLogAddress,
   Layer.provide(NodeHttpServer.layer(createServer, { port: 3000, host: "127.0.0.1" })),
   Layer.provide(
-    FlagServer.layer({ delay: { min: Duration.millis(100), max: Duration.millis(400) }, errorRate: 0.1 })
+    NodeFlagServer.layer({ delay: { min: Duration.millis(100), max: Duration.millis(400) }, errorRate: 0.1 })
   ),
   Layer.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici))
 )

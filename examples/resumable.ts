@@ -9,6 +9,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { CountryCodes, downloadMany, FlagClient, FlagFiles, FlagServer, Journal } from "effect-flags"
+import { NodeFlagServer } from "effect-flags/node"
 
 const dest = "downloaded-resumable"
 const journal = `${dest}.session.ndjson`
@@ -46,7 +47,7 @@ const program = Effect.gen(function* () {
 
 Effect.runPromise(
   program.pipe(
-    Effect.provide(FlagServer.layer({ delay: "50 millis" })),
+    Effect.provide(NodeFlagServer.layer({ delay: "50 millis" })),
     Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici)),
     Effect.ensuring(
       Effect.sync(() => {

@@ -16,7 +16,8 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
-import { downloadMany, FlagClient, FlagServer, withSpinner } from "effect-flags"
+import { downloadMany, FlagClient, withSpinner } from "effect-flags"
+import { NodeFlagServer } from "effect-flags/node"
 import { MemoryFileSystem, MemoryHttpClient, RecordingTerminal } from "effect-flags/testing"
 
 // ---- your code: fetch some flags with a spinner, and say how many arrived ----
@@ -53,7 +54,7 @@ describe("fetchFlags (your code)", () => {
 
   it.scoped("works against the real flag server on a free port", () =>
     Effect.gen(function* () {
-      const server = yield* FlagServer.make({ port: 0 })
+      const server = yield* NodeFlagServer.make({ port: 0 })
       const dest = yield* FileSystem.FileSystem.pipe(Effect.flatMap((fs) => fs.makeTempDirectoryScoped()))
       const summary = yield* downloadMany(
         ["BR", "ZZ"],

@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import { DownloadMetrics, downloadMany, FlagClient, FlagFiles, FlagServer } from "effect-flags"
+import { NodeFlagServer } from "effect-flags/node"
 
 // In a real app: an OTLP exporter to your collector. In memory here, to print what was recorded.
 const exporter = new InMemorySpanExporter()
@@ -48,7 +49,7 @@ const program = Effect.gen(function* () {
 
 Effect.runPromise(
   program.pipe(
-    Effect.provide(FlagServer.layer()),
+    Effect.provide(NodeFlagServer.layer()),
     Effect.provide(Layer.mergeAll(Telemetry, NodeContext.layer, NodeHttpClient.layerUndici))
   )
 )

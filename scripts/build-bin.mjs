@@ -38,7 +38,7 @@ const cli = await build({
   logLevel: "warning"
 })
 // the prime worker's entry point, started by `flags primes` and `flags spin --runner worker` in each
-// worker thread: beside the bundle, where PrimePool.workerUrl points (an ES module, as dist/ is)
+// worker thread: beside the bundle, where NodePrimePool.workerUrl points (an ES module, as dist/ is)
 const worker = await build({
   entryPoints: ["src/node/prime-worker.ts"],
   outfile: "dist/prime-worker.js",

@@ -6,7 +6,8 @@ import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
-import * as FlagServer from "../src/server/FlagServer.js"
+import * as NodeFlagServer from "../src/node/NodeFlagServer.js"
+import type * as FlagServer from "../src/server/FlagServer.js"
 import { type CliResult, reportCounts, runCli, tempDir } from "./support/cli.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
@@ -17,7 +18,7 @@ let server: FlagServer.RunningFlagServer
 beforeAll(async () => {
   scope = await Effect.runPromise(Scope.make())
   server = await Effect.runPromise(
-    FlagServer.make().pipe(Scope.extend(scope), Effect.provide(NodeContext.layer))
+    NodeFlagServer.make().pipe(Scope.extend(scope), Effect.provide(NodeContext.layer))
   )
 })
 afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))

@@ -14,8 +14,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import { run } from "../src/cli/Cli.js"
+import * as NodeFlagServer from "../src/node/NodeFlagServer.js"
 import * as CliHttpClient from "../src/node/NodeHttpClient.js"
-import * as FlagServer from "../src/server/FlagServer.js"
 import { ProgressTerminal } from "../src/terminal/Progress.js"
 import * as RecordingTerminal from "../src/testing/RecordingTerminal.js"
 import { reportCounts, tempDir } from "./support/cli.js"
@@ -110,7 +110,7 @@ describe("flags download (in-process, real client, real server)", () => {
 
   it.live("errors end the run with DownloadsFailed (exit code 1) after the report", () =>
     Effect.gen(function* () {
-      const server = yield* FlagServer.make({ errorRate: 1, seed: 1 })
+      const server = yield* NodeFlagServer.make({ errorRate: 1, seed: 1 })
       const dest = tempDir()
       const result = yield* flags([
         "download",
@@ -137,7 +137,7 @@ describe("flags download (in-process, real client, real server)", () => {
 
   it.live("fault options with another server: one warning line, not a silent no-op", () =>
     Effect.gen(function* () {
-      const server = yield* FlagServer.make()
+      const server = yield* NodeFlagServer.make()
       const dest = tempDir()
       const result = yield* flags(["download", "BR", "--error-rate", "1", "-s", server.baseUrl, "-d", dest])
       assert.include(

@@ -10,13 +10,14 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import * as FlagServer from "../src/server/FlagServer.js"
+import * as NodeFlagServer from "../src/node/NodeFlagServer.js"
+import type * as FlagServer from "../src/server/FlagServer.js"
 import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 
 const packageDir = dirname(createRequire(import.meta.url).resolve("svg-country-flags/countries.json"))
 const start = (options: FlagServer.FlagServerOptions = {}) =>
-  FlagServer.make(options).pipe(Effect.provide(NodeContext.layer))
+  NodeFlagServer.make(options).pipe(Effect.provide(NodeContext.layer))
 
 describe("FlagServer (bundled flags)", () => {
   it.scoped("serves the package's PNG and SVG files byte for byte", () =>

@@ -12,6 +12,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
+import * as NodeFlagServer from "../src/node/NodeFlagServer.js"
 import * as FlagServer from "../src/server/FlagServer.js"
 import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
@@ -23,7 +24,7 @@ type Options = Omit<FlagServer.FlagServerOptions, "host" | "port">
 const servers = [
   {
     name: "node:http",
-    start: (options: Options = {}) => FlagServer.make(options).pipe(Effect.provide(NodeContext.layer))
+    start: (options: Options = {}) => NodeFlagServer.make(options).pipe(Effect.provide(NodeContext.layer))
   },
   {
     name: "platform HttpServer",
@@ -149,7 +150,7 @@ describe("conditional requests (--dir)", () => {
         writeFileSync(file, "GIF89a-br")
         const mtime = new Date("2024-03-01T12:34:56Z")
         utimesSync(file, mtime, mtime)
-        const server = yield* FlagServer.make({ dir: root }).pipe(Effect.provide(NodeContext.layer))
+        const server = yield* NodeFlagServer.make({ dir: root }).pipe(Effect.provide(NodeContext.layer))
         const gif = yield* rawRequest(server.baseUrl, "/flags/br/br.gif")
         const hash = createHash("sha256").update("GIF89a-br").digest("hex").slice(0, 32)
         assert.strictEqual(gif.headers.etag, `"${hash}"`)

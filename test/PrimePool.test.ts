@@ -14,6 +14,7 @@ import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import { PrimeFixture, PrimePool, PrimeRunner } from "../src/index.js"
+import * as NodePrimePool from "../src/node/NodePrimePool.js"
 import { eventually } from "./support/eventually.js"
 import { poolLayer, Threads } from "./support/workers.js"
 
@@ -134,7 +135,7 @@ describe("PrimePool", () => {
     Effect.gen(function* () {
       const missing = yield* Effect.flip(
         Layer.build(
-          PrimePool.layerNode({ size: 2, url: new URL("./no-such-worker.js", import.meta.url) })
+          NodePrimePool.layer({ size: 2, url: new URL("./no-such-worker.js", import.meta.url) })
         ).pipe(Effect.scoped)
       )
       assert.strictEqual(missing._tag, "PrimePoolError")

@@ -13,7 +13,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
-import * as FlagServer from "../src/server/FlagServer.js"
+import * as NodeFlagServer from "../src/node/NodeFlagServer.js"
+import type * as FlagServer from "../src/server/FlagServer.js"
 import { bin, itemLines, reportCounts, reportRule, runCli, tempDir } from "./support/cli.js"
 import { startGatedServer } from "./support/gatedServer.js"
 
@@ -26,7 +27,7 @@ const withServer = async <A>(
   const scope = await Effect.runPromise(Scope.make())
   try {
     const server = await Effect.runPromise(
-      FlagServer.make(options).pipe(Scope.extend(scope), Effect.provide(NodeContext.layer))
+      NodeFlagServer.make(options).pipe(Scope.extend(scope), Effect.provide(NodeContext.layer))
     )
     return await use(server)
   } finally {

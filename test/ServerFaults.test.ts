@@ -6,13 +6,14 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
-import * as FlagServer from "../src/server/FlagServer.js"
+import * as NodeFlagServer from "../src/node/NodeFlagServer.js"
+import type * as FlagServer from "../src/server/FlagServer.js"
 import { decide, type FaultOptions, formatDelay, parseDelay } from "../src/server/ServerFaults.js"
 import { asleep, eventually } from "./support/eventually.js"
 import { rawRequest } from "./support/http.js"
 
 const start = (options: FlagServer.FlagServerOptions) =>
-  FlagServer.make(options).pipe(Effect.provide(NodeContext.layer))
+  NodeFlagServer.make(options).pipe(Effect.provide(NodeContext.layer))
 
 describe("parseDelay", () => {
   it("reads fixed delays and ranges", () => {

@@ -6,10 +6,11 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { FlagServer } from "../../dist/lib/index.js"
+import { NodeFlagServer } from "../../dist/lib/node/index.js"
 
 const options = JSON.parse(process.argv[2] ?? "{}")
 const runtime = ManagedRuntime.make(
-  Layer.provide(FlagServer.layer({ quiet: true, ...options }), NodeContext.layer)
+  Layer.provide(NodeFlagServer.layer({ quiet: true, ...options }), NodeContext.layer)
 )
 const server = await runtime.runPromise(FlagServer.FlagServer)
 console.log(JSON.stringify({ url: server.baseUrl, codes: server.codes, extension: server.extension }))

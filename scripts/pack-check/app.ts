@@ -5,6 +5,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { downloadMany, FlagClient, FlagFiles, FlagServer, withSpinner } from "effect-flags"
+import { NodeFlagServer } from "effect-flags/node"
 
 const program = Effect.gen(function* () {
   const server = yield* FlagServer.FlagServer
@@ -24,7 +25,7 @@ const program = Effect.gen(function* () {
 
 Effect.runPromise(
   program.pipe(
-    Effect.provide(FlagServer.layer()),
+    Effect.provide(NodeFlagServer.layer()),
     Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici))
   )
 ).then((summary) => {

@@ -8,7 +8,8 @@ import * as Either from "effect/Either"
 import * as CountryCodes from "../download/CountryCodes.js"
 import { downloadMany } from "../download/Downloader.js"
 import type { Summary } from "../download/Outcome.js"
-import * as FlagServer from "../server/FlagServer.js"
+import * as NodeFlagServer from "../node/NodeFlagServer.js"
+import type * as FlagServer from "../server/FlagServer.js"
 import type { FlagStoreError } from "../server/FlagStore.js"
 import type { FaultOptions } from "../server/ServerFaults.js"
 import type { SessionError } from "../session/Sessions.js"
@@ -48,7 +49,7 @@ export const runDownload = (
       const label = options.server.toUpperCase()
       const embedded =
         label === "EMBEDDED"
-          ? yield* FlagServer.make({ ...options.faults, host: "127.0.0.1", port: 0 })
+          ? yield* NodeFlagServer.make({ ...options.faults, host: "127.0.0.1", port: 0 })
           : undefined
       const labelled = urlOfLabel(label)
       const baseUrl = embedded?.baseUrl ?? labelled ?? options.server.replace(/\/+$/, "")

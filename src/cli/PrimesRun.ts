@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
+import * as NodePrimePool from "../node/NodePrimePool.js"
 import { type PrimeCheckFailed, type PrimeResult, timed } from "../primes/PrimeCheck.js"
 import { numbers as bookNumbers } from "../primes/PrimeFixture.js"
 import * as PrimePool from "../primes/PrimePool.js"
@@ -39,7 +40,7 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 export const runPrimes = (options: {
   readonly numbers: ReadonlyArray<bigint>
   readonly workers?: number | undefined
-  /** The pool for `size` threads (default: `PrimePool.layerNode`); tests bring their own workers. */
+  /** The pool for `size` threads (default: `NodePrimePool.layer`); tests bring their own workers. */
   readonly pool?: (size: number) => Layer.Layer<PrimePool.PrimePool, PrimePool.PrimePoolError>
 }): Effect.Effect<void, PrimeChecksFailed | PrimePool.PrimePoolError, Terminal.Terminal> =>
   Effect.gen(function* () {
@@ -72,7 +73,7 @@ export const runPrimes = (options: {
           concurrency: size,
           discard: true
         })
-      ).pipe(Effect.provide((options.pool ?? ((size) => PrimePool.layerNode({ size })))(size)))
+      ).pipe(Effect.provide((options.pool ?? ((size) => NodePrimePool.layer({ size })))(size)))
     }
     const elapsed = Duration.nanos((yield* Clock.currentTimeNanos) - start)
     yield* println(

@@ -4,7 +4,7 @@ import * as Options from "@effect/cli/Options"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as FlagServer from "../server/FlagServer.js"
+import * as NodeFlagServer from "../node/NodeFlagServer.js"
 import { bookServers } from "./BookServers.js"
 import { announced } from "./RunningCommand.js"
 import { faultOptions } from "./ServerOptions.js"
@@ -80,7 +80,7 @@ export const serveCommand = Command.make("serve", options, (args) => {
     Effect.gen(function* () {
       // several ports are several hosts to a client: each server counts its own requests
       for (const port of ports) {
-        const server = yield* FlagServer.make({
+        const server = yield* NodeFlagServer.make({
           ...faults,
           host: args.host,
           port,

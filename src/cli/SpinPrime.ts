@@ -1,7 +1,7 @@
 /** `flags spin --work prime`: the prime spinner demo, with a one-thread pool for `--runner worker`. */
 import * as Effect from "effect/Effect"
+import * as NodePrimePool from "../node/NodePrimePool.js"
 import { spinnerNumber } from "../primes/PrimeFixture.js"
-import * as PrimePool from "../primes/PrimePool.js"
 import type { Runner } from "../primes/PrimeRunner.js"
 import { supervisePrime } from "./PrimeSpinDemo.js"
 import type { StopMode } from "./SpinDemo.js"
@@ -17,6 +17,6 @@ export const spinPrime = (options: {
   const demo = { ...options, n: options.n ?? spinnerNumber }
   return demo.runner === "worker"
     ? // the thread starts before the supervisor, so the check's time is the check's alone
-      supervisePrime(demo).pipe(Effect.provide(PrimePool.layerNode({ size: 1 })))
+      supervisePrime(demo).pipe(Effect.provide(NodePrimePool.layer({ size: 1 })))
     : supervisePrime({ ...demo, runner: demo.runner })
 }

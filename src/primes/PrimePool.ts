@@ -5,10 +5,8 @@
  * it to stop, so the pool's own shutdown would wait up to 5 s for it (the pool then starts a fresh
  * thread in that slot). Unlike Python's threads, the work really stops.
  */
-import { createRequire } from "node:module"
 import * as Worker from "@effect/platform/Worker"
 import { isWorkerError, type WorkerError } from "@effect/platform/WorkerError"
-import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -33,9 +31,6 @@ export interface PrimePoolService {
 
 /** The pool of prime workers, for the layer's lifetime. */
 export class PrimePool extends Context.Tag("effect-flags/PrimePool")<PrimePool, PrimePoolService>() {}
-
-/** The package's worker entry point, next to this module (`dist/lib` installed, `dist/` in the bin). */
-export const workerUrl: URL = new URL("../node/prime-worker.js", import.meta.url)
 
 interface Terminable {
   readonly terminate: () => unknown
@@ -92,7 +87,7 @@ const isEmitter = (thread: unknown): thread is Emitter =>
 
 /**
  * Starts `size` prime workers for the scope's lifetime, with the platform's `Worker.Spawner` (e.g.
- * `NodeWorker.layer(() => new Worker(workerUrl))`); closing the scope terminates threads still busy.
+ * `NodePrimePool.layer` from `effect-flags/node`); closing the scope terminates threads still busy.
  */
 export const make = (options: {
   readonly size: number
@@ -158,16 +153,3 @@ export const layer = (options: {
   readonly size: number
 }): Layer.Layer<PrimePool, PrimePoolError, Worker.WorkerManager | Worker.Spawner> =>
   Layer.scoped(PrimePool, make(options))
-
-// Required as the first thread starts, not as this module loads: the CLI loads this module for every
-// runner of `flags spin --work prime`, and only `worker` starts threads. (Not `import()`: the bin runs
-// its bundle through `vm.Script`, which has no dynamic-import hook.)
-const threads = () =>
-  createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads")
-
-/** The pool on Node's worker threads, each running `url` (default: the package's `prime-worker.js`). */
-export const layerNode = (options: {
-  readonly size: number
-  readonly url?: URL | string
-}): Layer.Layer<PrimePool, PrimePoolError> =>
-  layer(options).pipe(Layer.provide(NodeWorker.layer(() => new (threads().Worker)(options.url ?? workerUrl))))

@@ -2,7 +2,6 @@
  * The flag server: Fluent Python's test servers (`python -m http.server`, `slow_server.py`) as an
  * Effect HTTP server, serving the bundled flags or a folder in the book's layout, with a fault menu.
  */
-import * as Http from "node:http"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -10,13 +9,12 @@ import type * as Path from "@effect/platform/Path"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import { listener } from "../node/internal/nodeFlagServer.js"
-import * as FlagStore from "./FlagStore.js"
+import type * as FlagStore from "./FlagStore.js"
 import * as FlagAnswers from "./internal/flagAnswers.js"
 import { httpApp } from "./internal/httpAppFlagServer.js"
+import { running, storeOf, urlOf } from "./internal/running.js"
 import type { FaultOptions } from "./ServerFaults.js"
 
 /** How to start a flag server; every field is optional. */
@@ -72,70 +70,6 @@ export class FlagServerError extends Data.TaggedError("FlagServerError")<{
   }
 }
 
-const storeOf = (options: FlagServerOptions) =>
-  options.dir === undefined ? FlagStore.bundled : FlagStore.directory(options.dir)
-
-const running = (responder: FlagAnswers.Responder, baseUrl: string): RunningFlagServer => ({
-  baseUrl,
-  extension: responder.extension,
-  codes: responder.codes,
-  inFlight: Effect.sync(() => responder.inFlight.current),
-  maxInFlight: Effect.sync(() => responder.inFlight.max),
-  requests: Effect.sync(() => responder.inFlight.requests),
-  throttled: Effect.sync(() => responder.inFlight.throttled)
-})
-
-const urlOf = (host: string, port: number) =>
-  `http://${host.includes(":") ? `[${host}]` : host}:${port}/flags`
-
-/**
- * Starts a flag server on Node's `http` module for the life of the scope. Delays and slow bodies
- * run on the clock of the calling fiber (a `TestClock` in tests).
- */
-export const make = (
-  options: FlagServerOptions = {}
-): Effect.Effect<
-  RunningFlagServer,
-  FlagServerError | FlagStore.FlagStoreError,
-  Scope.Scope | FileSystem.FileSystem | Path.Path
-> =>
-  Effect.gen(function* () {
-    const responder = FlagAnswers.make(yield* storeOf(options), options)
-    const host = options.host ?? "127.0.0.1"
-    const port = options.port ?? 0
-    const runFork = yield* FiberSet.makeRuntime<never, void, never>()
-    const server = Http.createServer(
-      { keepAliveTimeout: 5_000 },
-      listener(responder, runFork, { closeEachConnection: options.http10 === true })
-    )
-    yield* Effect.acquireRelease(
-      Effect.async<void, FlagServerError>((resume) => {
-        const onError = (cause: Error) =>
-          resume(Effect.fail(new FlagServerError({ address: `${host}:${port}`, cause })))
-        server.once("error", onError)
-        server.listen(
-          { host, port, ...(options.backlog === undefined ? {} : { backlog: options.backlog }) },
-          () => {
-            server.off("error", onError)
-            resume(Effect.void)
-          }
-        )
-      }),
-      // stalled and slow answers keep their connections open: cut them so shutdown never waits on a
-      // client (the FiberSet then interrupts the answers still running)
-      () =>
-        Effect.async<void>((resume) => {
-          server.close(() => resume(Effect.void))
-          server.closeAllConnections()
-        })
-    )
-    const address = server.address()
-    return running(
-      responder,
-      urlOf(host, typeof address === "object" && address !== null ? address.port : port)
-    )
-  })
-
 /**
  * Serves the flags on the platform's `HttpServer` in context (Node, Bun, a test server), for the
  * life of the scope; `host` and `port` are the server's, not options.
@@ -160,12 +94,6 @@ export const makeOnHttpServer = (
         : `http://localhost/flags`
     return running(responder, baseUrl)
   })
-
-/** A layer running a flag server (Node's HTTP server) for the life of the layer. */
-export const layer = (
-  options: FlagServerOptions = {}
-): Layer.Layer<FlagServer, FlagServerError | FlagStore.FlagStoreError, FileSystem.FileSystem | Path.Path> =>
-  Layer.scoped(FlagServer, make(options))
 
 /** A layer serving the flags on the platform's `HttpServer` it is given (see `makeOnHttpServer`). */
 export const layerOnHttpServer = (

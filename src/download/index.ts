@@ -1,0 +1,27 @@
+/**
+ * effect-flags/download: the flag downloader (`flags2` / `flags3`) and polite downloads of any URL list,
+ * with per-phase timeouts, atomic saves, typed errors and outcomes; asks only for platform services.
+ */
+export * as CountryCodes from "./CountryCodes.js"
+export * as DownloadErrors from "./DownloadErrors.js"
+export {
+  type DownloadConfig,
+  type DownloadManyOptions,
+  downloadMany,
+  downloadOne,
+  downloadStream
+} from "./Downloader.js"
+export * as DownloadMetrics from "./DownloadMetrics.js"
+export * as FlagClient from "./FlagClient.js"
+export * as FlagFiles from "./FlagFiles.js"
+export * as HostPolicy from "./HostPolicy.js"
+export * as Outcome from "./Outcome.js"
+export * as Redirects from "./Redirects.js"
+export * as RequestPhases from "./RequestPhases.js"
+export {
+  downloadUrlStream,
+  downloadUrls,
+  type UrlDownloadConfig,
+  type UrlDownloadOptions
+} from "./UrlDownloads.js"
+export * as UrlList from "./UrlList.js"

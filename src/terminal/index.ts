@@ -1,0 +1,10 @@
+/** effect-flags/terminal: the spinner, tasks, progress bars and the renderer that draws them on a `Terminal`. */
+export * as OutputMode from "./OutputMode.js"
+export * as Progress from "./Progress.js"
+export * as ProgressEvent from "./ProgressEvent.js"
+export * as RateEstimator from "./RateEstimator.js"
+export * as Renderer from "./Renderer.js"
+export * as RendererLogger from "./RendererLogger.js"
+export { frameInterval, frames, spin, spinUntil, withSpinner } from "./Spinner.js"
+export { type Task, type TaskOptions, type TrackOptions, trackStream, useTask, withTask } from "./Task.js"
+export * as TaskLine from "./TaskLine.js"
