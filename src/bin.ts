@@ -3,7 +3,6 @@
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type { Teardown } from "@effect/platform/Runtime"
-import * as Terminal from "@effect/platform/Terminal"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -17,8 +16,8 @@ import { run, subcommandIn, usage } from "./cli/Cli.js"
 import { type CommandFailure, ExitCode, failureExit } from "./cli/ExitCode.js"
 import { RunningCommand, type Started } from "./cli/RunningCommand.js"
 import * as NodeHttpClientLite from "./node/NodeHttpClient.js"
-import { Stdin, StdinError } from "./node/Stdin.js"
-import { ProgressTerminal } from "./terminal/Progress.js"
+import * as StderrTerminal from "./node/StderrTerminal.js"
+import * as Stdin from "./node/Stdin.js"
 
 let signal: "SIGINT" | "SIGTERM" | undefined
 process.once("SIGINT", () => {
@@ -91,32 +90,6 @@ const withPlainText = <A, E, R>(program: Effect.Effect<A, E, R>) =>
     })
   )
 
-// `flags fetch -i -` reads its list from standard input, all of it, when asked
-const stdin = Layer.succeed(Stdin, {
-  readAll: Effect.async<Uint8Array, StdinError>((resume) => {
-    const chunks: Array<Buffer> = []
-    process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk))
-    process.stdin.once("end", () => resume(Effect.succeed(new Uint8Array(Buffer.concat(chunks)))))
-    process.stdin.once("error", (cause) => resume(Effect.fail(new StdinError({ cause }))))
-  })
-})
-
-// Progress goes to stderr so stdout keeps the reports: a Terminal over process.stderr.
-const stderrTerminal = Layer.succeed(
-  ProgressTerminal,
-  Terminal.Terminal.of({
-    columns: Effect.sync(() => process.stderr.columns ?? 80),
-    rows: Effect.sync(() => process.stderr.rows ?? 24),
-    isTTY: Effect.sync(() => process.stderr.isTTY === true),
-    readInput: Effect.dieMessage("stderr has no input"),
-    readLine: Effect.dieMessage("stderr has no input"),
-    display: (text) =>
-      Effect.async((resume) => {
-        process.stderr.write(text, () => resume(Effect.void))
-      })
-  })
-)
-
 exitCodeOf(run(process.argv)).pipe(
   // the CLI exports no traces: spans would be built for nobody (~10 % of a 676-code run, measured);
   // metrics still count, and an embedding app keeps its spans
@@ -131,9 +104,9 @@ exitCodeOf(run(process.argv)).pipe(
       NodePath.layer,
       NodeTerminal.layer,
       NodeHttpClientLite.layer,
-      stderrTerminal,
+      StderrTerminal.layer,
       runningCommand,
-      stdin
+      Stdin.layer
     )
   ),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown })
