@@ -1,5 +1,5 @@
 /**
- * A batch of your own app that resumes where it stopped: `downloadMany` in a session of a journal kept
+ * A batch of your own app that resumes where it stopped: `Sessions.downloadMany`, in a session of a journal kept
  * in a file. The first run is cut short (interrupted once 8 flags are saved); the second run, with the
  * same journal, asks only for what is not done. Run: `npm run example -- resumable`.
  */
@@ -8,7 +8,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { CountryCodes, downloadMany, FlagClient, FlagFiles, FlagServer, Journal } from "effect-flags"
+import { CountryCodes, FlagClient, FlagFiles, FlagServer, Journal, Sessions } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 
 const dest = "downloaded-resumable"
@@ -31,7 +31,7 @@ const program = Effect.gen(function* () {
   // run 1: one at a time, stopped once 8 flags are saved, as a Ctrl-C would stop it
   let saved = 0
   const stopped = yield* Effect.makeLatch()
-  yield* downloadMany(codes, config, {
+  yield* Sessions.downloadMany(codes, config, {
     concurrency: 1,
     session,
     onOutcome: () => (++saved === 8 ? stopped.open : Effect.void)
@@ -39,7 +39,7 @@ const program = Effect.gen(function* () {
   console.log(`run 1 stopped after ${saved} flags`) // run 1 stopped after 8 flags
 
   // run 2: the same journal; what is done is not asked for again
-  const summary = yield* downloadMany(codes, config, { concurrency: 2, session }).pipe(
+  const summary = yield* Sessions.downloadMany(codes, config, { concurrency: 2, session }).pipe(
     Effect.provide(Journal.layerFile(journal))
   )
   console.log(`run 2: ${summary.ok - summary.resumed} downloaded, ${summary.resumed} resumed`) // run 2: 12 downloaded, 8 resumed

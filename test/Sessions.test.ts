@@ -2,9 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
-import { type DownloadConfig, downloadMany } from "../src/download/Downloader.js"
+import type { DownloadConfig } from "../src/download/Downloader.js"
 import { sha256Hex } from "../src/download/internal/sha256.js"
-import type * as Sessions from "../src/session/Sessions.js"
+import * as Sessions from "../src/session/Sessions.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
 import * as MemoryJournal from "../src/testing/MemoryJournal.js"
@@ -50,7 +50,7 @@ const inSession = (
   session: Sessions.SessionOptions = {},
   runConfig: DownloadConfig = config
 ) =>
-  downloadMany(codes, runConfig, { concurrency: 3, session }).pipe(
+  Sessions.downloadMany(codes, runConfig, { concurrency: 3, session }).pipe(
     Effect.provide(journal.layer),
     withFakes(http, files)
   )
@@ -165,7 +165,7 @@ describe("sessions (in memory, under TestClock)", () => {
       assert.include(error.message, "/elsewhere")
       assert.deepStrictEqual(http.stats.requests, [])
       const other = yield* Effect.flip(
-        downloadMany(["BR"], config, { concurrency: 1, session: {} }).pipe(
+        Sessions.downloadMany(["BR"], config, { concurrency: 1, session: {} }).pipe(
           Effect.provide(journal.layer),
           withFakes(http, files)
         )

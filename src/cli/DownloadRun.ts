@@ -12,7 +12,7 @@ import * as NodeFlagServer from "../node/NodeFlagServer.js"
 import type * as FlagServer from "../server/FlagServer.js"
 import type { FlagStoreError } from "../server/FlagStore.js"
 import type { FaultOptions } from "../server/ServerFaults.js"
-import type { SessionError } from "../session/Sessions.js"
+import * as Sessions from "../session/Sessions.js"
 import * as Progress from "../terminal/Progress.js"
 import { type BatchRunOptions, type DownloadsFailed, requestOptionsOf, runBatch } from "./BatchRun.js"
 import { urlOfLabel } from "./BookServers.js"
@@ -37,7 +37,7 @@ export const runDownload = (
 ): Effect.Effect<
   Summary,
   | DownloadsFailed
-  | SessionError
+  | Sessions.SessionError
   | FlagServer.FlagServerError
   | FlagStoreError
   | CountryCodes.InvalidCodeArgument,
@@ -94,7 +94,7 @@ export const runDownload = (
             session === undefined
               ? downloadMany(codes, config, { concurrency, ...hooks })
               : Effect.provide(
-                  downloadMany(codes, config, { concurrency, ...hooks, session: session.options }),
+                  Sessions.downloadMany(codes, config, { concurrency, ...hooks, session: session.options }),
                   session.journal
                 )
         },

@@ -12,7 +12,7 @@ import type { Summary } from "../download/Outcome.js"
 import { downloadUrls } from "../download/UrlDownloads.js"
 import * as UrlList from "../download/UrlList.js"
 import { Stdin, StdinError } from "../node/Stdin.js"
-import type { SessionError } from "../session/Sessions.js"
+import * as Sessions from "../session/Sessions.js"
 import type * as Progress from "../terminal/Progress.js"
 import { type BatchRunOptions, type DownloadsFailed, requestOptionsOf, runBatch } from "./BatchRun.js"
 import { connections, fileStyle } from "./Report.js"
@@ -91,7 +91,7 @@ export const runFetch = (
   options: FetchRunOptions
 ): Effect.Effect<
   Summary,
-  DownloadsFailed | SessionError | BadList,
+  DownloadsFailed | Sessions.SessionError | BadList,
   Terminal.Terminal | Progress.ProgressTerminal | HttpClient.HttpClient | FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
@@ -123,7 +123,12 @@ export const runFetch = (
           session === undefined
             ? downloadUrls(items, config, { concurrency, policy, ...hooks })
             : Effect.provide(
-                downloadUrls(items, config, { concurrency, policy, ...hooks, session: session.options }),
+                Sessions.downloadUrls(items, config, {
+                  concurrency,
+                  policy,
+                  ...hooks,
+                  session: session.options
+                }),
                 session.journal
               )
       },

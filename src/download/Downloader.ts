@@ -10,13 +10,13 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
-import * as Sessions from "../session/Sessions.js"
+import type { Batch } from "./DownloadEngine.js"
 import { BadMetadata, withoutStack } from "./DownloadErrors.js"
 import * as FlagClient from "./FlagClient.js"
 import { fileNameFor, type OnExists } from "./FlagFiles.js"
 import * as Engine from "./internal/engine.js"
 import * as Job from "./internal/job.js"
-import type { Outcome } from "./Outcome.js"
+import type { Outcome, Summary } from "./Outcome.js"
 
 /** Where to download from and to. */
 export interface DownloadConfig extends FlagClient.RequestOptions {
@@ -88,35 +88,28 @@ export interface DownloadManyOptions {
   readonly onStart?: ((cc: string) => Effect.Effect<void>) | undefined
   /** Called as each download ends, e.g. to draw progress. */
   readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
-  /**
-   * Run in the session of the context's `Journal`: resume what it says was done, journal each
-   * download as it ends (see `Sessions`).
-   */
-  readonly session?: Sessions.SessionOptions | undefined
 }
 
-/**
- * Downloads every code with bounded concurrency and counts the outcomes (in the codes' order). With
- * `session`, a run resumes the context's `Journal` and records to it: the done codes are not
- * requested again (`resumed` outcomes), and a journal of another run is refused (`SessionMismatch`).
- */
-export const downloadMany: Sessions.Runner<
-  ReadonlyArray<string>,
-  DownloadConfig,
-  DownloadManyOptions,
-  Deps
-> = Sessions.runner((codes: ReadonlyArray<string>, config: DownloadConfig, options: DownloadManyOptions) => {
-  const jobs = codes.map(jobFor(config))
-  const session = options.session
-  if (session === undefined) return Engine.summary(jobs, engineConfig(config), options)
-  const header = {
-    command: "download" as const,
-    server: session.server ?? config.baseUrl.replace(/\/+$/, ""),
-    extension: config.extension,
-    names: config.names
-  }
-  return Sessions.run(header, jobs, engineConfig(config), { ...options, session })
+/** The engine's batch of `downloadMany`: a job per code (see `Sessions.downloadMany`). */
+export const batch = (
+  codes: ReadonlyArray<string>,
+  config: DownloadConfig,
+  options: DownloadManyOptions
+): Batch<HttpClient.HttpClient> => ({
+  jobs: codes.map(jobFor(config)),
+  config: engineConfig(config),
+  options
 })
+
+/** Downloads every code with bounded concurrency and counts the outcomes (in the codes' order). */
+export const downloadMany = (
+  codes: ReadonlyArray<string>,
+  config: DownloadConfig,
+  options: DownloadManyOptions
+): Effect.Effect<Summary, never, Deps> => {
+  const { jobs, config: engine } = batch(codes, config, options)
+  return Engine.summary(jobs, engine, options)
+}
 
 /**
  * The outcomes as a `Stream`, in the order downloads end, with the same bounded concurrency: for

@@ -8,7 +8,10 @@ import type { DownloadError } from "./DownloadErrors.js"
  * `UNCHANGED`: revalidated with a session's `ETag` / `Last-Modified`, the server answered 304 and the
  * file was left as it is.
  */
-export type Status = "OK" | "NOT_FOUND" | "ERROR" | "SKIPPED" | "UNCHANGED"
+export type Status = (typeof statuses)[number]
+
+/** Every status, in the book's order and then the two of this project; a session journals these. */
+export const statuses = ["OK", "NOT_FOUND", "ERROR", "SKIPPED", "UNCHANGED"] as const
 
 /** How one download ended. */
 export interface Outcome {

@@ -6,13 +6,13 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
-import * as Sessions from "../session/Sessions.js"
+import type { Batch } from "./DownloadEngine.js"
 import type * as FlagClient from "./FlagClient.js"
 import type { OnExists } from "./FlagFiles.js"
 import * as HostPolicy from "./HostPolicy.js"
 import * as Engine from "./internal/engine.js"
 import type * as Job from "./internal/job.js"
-import type { Outcome } from "./Outcome.js"
+import type { Outcome, Summary } from "./Outcome.js"
 import { namer, type UrlItem } from "./UrlList.js"
 
 /** Where to save, and how requests are made. */
@@ -33,11 +33,6 @@ export interface UrlDownloadOptions {
   readonly onStart?: ((url: string) => Effect.Effect<void>) | undefined
   /** Called as each download ends. */
   readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
-  /**
-   * Run in the session of the context's `Journal`: resume what it says was done, journal each
-   * download as it ends (see `Sessions`). Items are keyed by URL: a URL listed again is fetched once.
-   */
-  readonly session?: Sessions.SessionOptions | undefined
 }
 
 const jobsOf = (items: Iterable<UrlItem>): Iterable<Job.Job<never>> => ({
@@ -67,31 +62,25 @@ const settingsOf = (config: UrlDownloadConfig, options: UrlDownloadOptions) =>
 
 type Deps = Job.Deps | HttpClient.HttpClient
 
-/**
- * Downloads every URL, the outcomes (in the list's order) counted; an outcome's `id` is its URL. With
- * `session`, a run resumes the context's `Journal` and records to it (see `downloadMany`).
- */
-export const downloadUrls: Sessions.Runner<
-  ReadonlyArray<UrlItem>,
-  UrlDownloadConfig,
-  UrlDownloadOptions,
-  Deps
-> = Sessions.runner(
-  (items: ReadonlyArray<UrlItem>, config: UrlDownloadConfig, options: UrlDownloadOptions) => {
-    const [engineConfig, runOptions] = settingsOf(config, options)
-    const jobs = [...jobsOf(items)]
-    const session = options.session
-    if (session === undefined) return Engine.summary(jobs, engineConfig, runOptions)
-    // the first of a URL listed twice is the session's item, with its out= (if any)
-    const outs = new Map<string, string | undefined>()
-    for (const item of items) if (!outs.has(item.url)) outs.set(item.url, item.out)
-    return Sessions.run({ command: "fetch" }, jobs, engineConfig, {
-      ...runOptions,
-      session,
-      outs: (id) => outs.get(id)
-    })
-  }
-)
+/** The engine's batch of `downloadUrls`: a job per item, its id the URL (see `Sessions.downloadUrls`). */
+export const batch = (
+  items: ReadonlyArray<UrlItem>,
+  config: UrlDownloadConfig,
+  options: UrlDownloadOptions
+): Batch<never> => {
+  const [engineConfig, runOptions] = settingsOf(config, options)
+  return { jobs: [...jobsOf(items)], config: engineConfig, options: runOptions }
+}
+
+/** Downloads every URL, the outcomes (in the list's order) counted; an outcome's `id` is its URL. */
+export const downloadUrls = (
+  items: ReadonlyArray<UrlItem>,
+  config: UrlDownloadConfig,
+  options: UrlDownloadOptions
+): Effect.Effect<Summary, never, Deps> => {
+  const { jobs, config: engine, options: runOptions } = batch(items, config, options)
+  return Engine.summary(jobs, engine, runOptions)
+}
 
 /** The outcomes as a `Stream`, in the order downloads end; `items` is read lazily, one per free slot. */
 export const downloadUrlStream = (

@@ -3,6 +3,7 @@
  * with per-phase timeouts, atomic saves, typed errors and outcomes; asks only for platform services.
  */
 export * as CountryCodes from "./CountryCodes.js"
+export * as DownloadEngine from "./DownloadEngine.js"
 export * as DownloadErrors from "./DownloadErrors.js"
 export {
   type DownloadConfig,

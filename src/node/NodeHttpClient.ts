@@ -84,7 +84,7 @@ interface Agents {
 }
 
 /** The agent's name for `url`'s host, and whether the agent has a free keep-alive socket for it. */
-const hostOf = (agents: Agents, url: URL) => {
+const agentFor = (agents: Agents, url: URL) => {
   const agent = url.protocol === "https:" ? agents.https : agents.http
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port)
@@ -102,7 +102,7 @@ const send = (
     return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
   }
   return Effect.clockWith((clock) => {
-    const host = hostOf(agents, url.right)
+    const host = agentFor(agents, url.right)
     // a free keep-alive socket is used at once; a new connection waits its turn (see connectionPacing)
     const wait = host.free ? 0 : pacing.wait(host.name, clock.unsafeCurrentTimeMillis())
     const sent = sendNow(agents, request, url.right, (lesson) =>
@@ -141,7 +141,7 @@ const closedUnderIt = (nodeRequest: Http.ClientRequest, method: string, cause: u
     (cause as { message?: unknown }).message === "socket hang up")
 
 const dropIdleSockets = (agents: Agents, url: URL) => {
-  const { agent, name } = hostOf(agents, url)
+  const { agent, name } = agentFor(agents, url)
   for (const socket of agent.freeSockets[name] ?? []) socket.destroy()
 }
 

@@ -7,15 +7,16 @@ import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { type Status as OutcomeStatus, statuses } from "../download/Outcome.js"
 
 /** The journal format this version writes and reads. */
 export const version = 1
 
-/** How an item ended, as journaled: the downloader's statuses, `SKIPPED` (`--on-exists skip`) and `UNCHANGED` (a 304). */
-export const Status = Schema.Literal("OK", "NOT_FOUND", "ERROR", "SKIPPED", "UNCHANGED")
+/** How an item ended, as journaled: the downloader's `Outcome.Status`. */
+export const Status = Schema.Literal(...statuses)
 
 /** How an item ended, as journaled. */
-export type Status = typeof Status.Type
+export type Status = OutcomeStatus
 
 // exact optionals: absent keys stay absent (and decode a third faster than `Schema.optional`, measured)
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })

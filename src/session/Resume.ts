@@ -61,7 +61,7 @@ export type Decision =
   | { readonly _tag: "LeftOut"; readonly entry: Entry | undefined }
 
 /** Whether an entry is a saved file the journal can prove: `OK` or `UNCHANGED`, with its size and hash. */
-export const isSaved = (entry: Entry): boolean =>
+export const isProven = (entry: Entry): boolean =>
   (entry.status === "OK" || entry.status === "UNCHANGED") &&
   entry.file !== undefined &&
   entry.size !== undefined &&
@@ -69,7 +69,7 @@ export const isSaved = (entry: Entry): boolean =>
 
 /** Whether `decide` needs the entry's file looked at (its size and mtime). */
 export const needsFile = (entry: Entry | undefined, options: ResumeOptions): boolean =>
-  entry !== undefined && !options.retryFailed && isSaved(entry)
+  entry !== undefined && !options.retryFailed && isProven(entry)
 
 /**
  * Whether the file must be hashed: same size as journaled, but not the journaled mtime, so it may
@@ -101,7 +101,7 @@ export const decide = (
   if (options.retryFailed) return { _tag: "LeftOut", entry }
   if (entry === undefined) return run("new")
   if (entry.status === "SKIPPED") return run("skipped")
-  if (!isSaved(entry)) return run("unproven")
+  if (!isProven(entry)) return run("unproven")
   if (disk === undefined) return run("missing")
   if (disk.size !== entry.size) return run("modified")
   if (needsHash(entry, disk)) {

@@ -2,18 +2,22 @@
  * A batch run in a session: the journal opened for what the run asks (refused if it was another
  * run's), what a killed run left in dest removed, every item decided from its last entry — done
  * items proved against dest and not requested, the rest run first — and every item journaled as it
- * ends. `downloadMany` and `downloadUrls` run here when given `session`.
+ * ends. `downloadMany` and `downloadUrls` here are the downloaders' in a session.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Path from "@effect/platform/Path"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as DownloadEngine from "../download/DownloadEngine.js"
+import { FlagNotFound } from "../download/DownloadErrors.js"
+import * as Downloader from "../download/Downloader.js"
 import { type DestinationError, removeLeftovers } from "../download/FlagFiles.js"
-import * as Engine from "../download/internal/engine.js"
-import type * as Job from "../download/internal/job.js"
-import { type Outcome, type Summary, summarize } from "../download/Outcome.js"
+import { type Outcome, type Saved, type Summary, summarize } from "../download/Outcome.js"
+import * as UrlDownloads from "../download/UrlDownloads.js"
+import type { UrlItem } from "../download/UrlList.js"
 import * as Journal from "./Journal.js"
 import type { Entry, EntryInput, Header, NotAJournal } from "./JournalFormat.js"
 import * as Resume from "./Resume.js"
@@ -54,41 +58,8 @@ export interface Opened {
 /** Why a session could not be run: its journal, or dest. */
 export type SessionError = Journal.JournalError | NotAJournal | Journal.SessionMismatch | DestinationError
 
-/**
- * A batch downloader that runs in a session when its options have one: without, it cannot fail and
- * needs no `Journal`; with one, it may fail with a `SessionError` and needs the context's `Journal`.
- */
-export interface Runner<In, Config, Options, R> {
-  (
-    input: In,
-    config: Config,
-    options: Options & { readonly session?: undefined }
-  ): Effect.Effect<Summary, never, R>
-  (
-    input: In,
-    config: Config,
-    options: Options & { readonly session: SessionOptions }
-  ): Effect.Effect<Summary, SessionError, R | Journal.Journal>
-  (input: In, config: Config, options: Options): Effect.Effect<Summary, SessionError, R | Journal.Journal>
-}
-
-/**
- * `download` as a `Runner`: it must fail only through its session, and need the `Journal` only with
- * one (which TypeScript cannot check across overloads: the one cast of the two downloaders is here).
- */
-export const runner = <In, Config, Options extends { readonly session?: SessionOptions | undefined }, R>(
-  download: (
-    input: In,
-    config: Config,
-    options: Options
-  ) => Effect.Effect<Summary, SessionError, R | Journal.Journal>
-): Runner<In, Config, Options, R> => download as Runner<In, Config, Options, R>
-
-/** Options of `run`: the engine's, and the session's. */
-export interface RunOptions extends Omit<Engine.RunOptions, "emit"> {
-  readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
-  readonly session: SessionOptions
-}
+/** A batch's options with the session it runs in. */
+export type InSession<Options> = Options & { readonly session: SessionOptions }
 
 const resumeOptions = (session: SessionOptions): Resume.ResumeOptions => ({
   retryFailed: session.retryFailed ?? false,
@@ -125,6 +96,41 @@ const entryOf = <R>(
   return Effect.succeed({ id, status, file })
 }
 
+/** A done item as the journal proved it. */
+const resumedOutcome = (entry: Entry): Saved => ({
+  id: entry.id,
+  status: "OK",
+  // a done entry is a proven one (`Resume.isProven`): it has its file
+  file: entry.file ?? "",
+  size: entry.size,
+  sha256: entry.sha256,
+  etag: entry.etag,
+  lastModified: entry.lastModified,
+  resumed: true
+})
+
+/** What the engine makes of a job the journal decided. */
+const preparation = (
+  job: { readonly id: string; readonly url: string },
+  decision: Resume.Decision
+): DownloadEngine.Preparation => {
+  switch (decision._tag) {
+    case "Done":
+      return { _tag: "Skip", outcome: resumedOutcome(decision.entry) }
+    case "NotFound":
+      return {
+        _tag: "Skip",
+        outcome: { id: job.id, status: "NOT_FOUND", resumed: true, error: new FlagNotFound({ url: job.url }) }
+      }
+    case "Revalidate": {
+      const { entry, headers } = decision
+      return { _tag: "Conditional", headers, saved: { ...resumedOutcome(entry), resumed: undefined } }
+    }
+    default:
+      return { _tag: "Fresh" }
+  }
+}
+
 /**
  * Runs `jobs` in the session of the context's `Journal`, the header's `dest` resolved from
  * `config.dest` and its items the jobs' (with `out` the names `outs` gives). A session keys items by
@@ -135,34 +141,34 @@ const entryOf = <R>(
  */
 export const run = <R>(
   header: Omit<Header, "dest" | "items">,
-  allJobs: ReadonlyArray<Job.Job<R>>,
-  config: Job.EngineConfig,
-  options: RunOptions & { readonly outs?: ((id: string) => string | undefined) | undefined }
-): Effect.Effect<Summary, SessionError, Job.Deps | R | Journal.Journal> =>
+  batch: DownloadEngine.Batch<R>,
+  session: SessionOptions,
+  outs?: ((id: string) => string | undefined) | undefined
+): Effect.Effect<Summary, SessionError, DownloadEngine.Deps | R | Journal.Journal> =>
   Effect.scoped(
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
       const journal = yield* Journal.Journal
       const ids = new Set<string>()
-      const jobs = allJobs.filter((job) => {
+      const { config, options } = batch
+      const jobs = batch.jobs.filter((job) => {
         if (ids.has(job.id)) return false
         ids.add(job.id)
         return true
       })
-      const outs = options.outs
       const items = jobs.map((job) => {
         const out = outs?.(job.id)
         return out === undefined ? { id: job.id } : { id: job.id, out }
       })
-      const session = yield* journal.open({ ...header, items, dest: path.resolve(config.dest) })
+      const opened = yield* journal.open({ ...header, items, dest: path.resolve(config.dest) })
       const leftovers = yield* removeLeftovers(config.dest)
-      const resume = resumeOptions(options.session)
+      const resume = resumeOptions(session)
 
       // decided now, without a look at dest: everything but the done items
       const first: Array<number> = []
       const later: Array<number> = []
-      const entries = jobs.map((job) => session.previous.get(job.id))
+      const entries = jobs.map((job) => opened.previous.get(job.id))
       entries.forEach((entry, i) => {
         if (Resume.needsFile(entry, resume)) later.push(i)
         else {
@@ -172,12 +178,12 @@ export const run = <R>(
         }
       })
       const order = first.concat(later)
-      const onOpen = options.session.onOpen
+      const onOpen = session.onOpen
       if (onOpen !== undefined) {
         yield* onOpen({
           source: journal.source,
-          resumed: session.resumed,
-          journaled: countStatuses(session.previous),
+          resumed: opened.resumed,
+          journaled: countStatuses(opened.previous),
           items: order.length,
           leftOut: jobs.length - order.length,
           leftovers
@@ -191,25 +197,25 @@ export const run = <R>(
       const outcomes = new Array<Outcome | undefined>(jobs.length)
       const onOutcome = options.onOutcome
       const started = yield* Clock.currentTimeMillis
-      yield* Engine.run(
-        order.map((i) => {
-          const journaled = entries[i]
-          const job = jobs[i] as Job.Job<R>
-          return journaled === undefined ? job : { ...job, journaled }
-        }),
-        { ...config, resume },
+      const prepare = (job: { readonly id: string; readonly url: string }) =>
+        Effect.map(Resume.check(opened.previous.get(job.id), resume, config.dest), (decision) =>
+          preparation(job, decision)
+        )
+      yield* DownloadEngine.run(
+        order.map((i) => jobs[i] as DownloadEngine.Job<R>),
+        { ...config, hash: true, prepare },
         {
           ...options,
           emit: (outcome, index) => {
             outcomes[order[index] as number] = outcome
             const recorded = Effect.flatMap(entryOf(outcome, mtime), (entry) =>
-              entry === undefined ? Effect.void : session.append(entry)
+              entry === undefined ? Effect.void : opened.append(entry)
             )
             return onOutcome === undefined ? recorded : Effect.zipRight(recorded, onOutcome(outcome))
           }
         }
       )
-      yield* session.flush
+      yield* opened.flush
       const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
       return summarize(
         outcomes.filter((outcome): outcome is Outcome => outcome !== undefined),
@@ -217,3 +223,38 @@ export const run = <R>(
       )
     })
   )
+
+/**
+ * `Downloader.downloadMany` in the session of the context's `Journal`: the done codes are not requested
+ * again (`resumed` outcomes), and a journal of another run is refused (`SessionMismatch`).
+ */
+export const downloadMany = (
+  codes: ReadonlyArray<string>,
+  config: Downloader.DownloadConfig,
+  options: InSession<Downloader.DownloadManyOptions>
+): Effect.Effect<Summary, SessionError, DownloadEngine.Deps | Journal.Journal> => {
+  const header = {
+    command: "download" as const,
+    server: options.session.server ?? config.baseUrl.replace(/\/+$/, ""),
+    extension: config.extension,
+    names: config.names
+  }
+  return run(header, Downloader.batch(codes, config, options), options.session)
+}
+
+/**
+ * `UrlDownloads.downloadUrls` in the session of the context's `Journal`: items are keyed by URL, so a
+ * URL listed again is fetched once.
+ */
+export const downloadUrls = (
+  items: ReadonlyArray<UrlItem>,
+  config: UrlDownloads.UrlDownloadConfig,
+  options: InSession<UrlDownloads.UrlDownloadOptions>
+): Effect.Effect<Summary, SessionError, DownloadEngine.Deps | HttpClient.HttpClient | Journal.Journal> => {
+  // the first of a URL listed twice is the session's item, with its out= (if any)
+  const outs = new Map<string, string | undefined>()
+  for (const item of items) if (!outs.has(item.url)) outs.set(item.url, item.out)
+  return run({ command: "fetch" }, UrlDownloads.batch(items, config, options), options.session, (id) =>
+    outs.get(id)
+  )
+}

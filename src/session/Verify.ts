@@ -8,7 +8,7 @@ import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Contents } from "./JournalFormat.js"
-import { fileState, hashFile, isSaved } from "./Resume.js"
+import { fileState, hashFile, isProven } from "./Resume.js"
 
 /** What a file is now: the journal's (`ok`), changed, gone, or not the journal's at all. */
 export type FileCheck = "ok" | "modified" | "missing" | "unknown"
@@ -51,7 +51,7 @@ export const verify = (
     const path = yield* Path.Path
     const dest = contents.header.dest
     const entries = [...contents.entries.values()]
-    const saved = entries.filter(isSaved)
+    const saved = entries.filter(isProven)
     const checked = yield* Effect.forEach(
       saved,
       (entry): Effect.Effect<CheckedFile, never, FileSystem.FileSystem> => {

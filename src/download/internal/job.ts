@@ -9,14 +9,11 @@ import * as Path from "@effect/platform/Path"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
-import type { Entry } from "../../session/JournalFormat.js"
-import type { ResumeOptions } from "../../session/Resume.js"
-import * as Resume from "../../session/Resume.js"
-import { type DownloadError, FlagNotFound } from "../DownloadErrors.js"
+import type { DownloadError } from "../DownloadErrors.js"
 import * as DownloadMetrics from "../DownloadMetrics.js"
 import * as FlagClient from "../FlagClient.js"
 import { numbered, type OnExists, saveFile } from "../FlagFiles.js"
-import type { Outcome } from "../Outcome.js"
+import type { Outcome, Saved } from "../Outcome.js"
 import type { Answer } from "./answer.js"
 import type { Expected } from "./contentTypes.js"
 import { sha256Hex } from "./sha256.js"
@@ -33,19 +30,32 @@ export interface Job<R = never> {
   readonly span: { readonly name: string; readonly attributes: Record<string, unknown> }
   /** Its host (`HostPolicy.hostOf`), when known already: a list's URLs are parsed once. */
   readonly host?: string | undefined
-  /** In a resumed session, the journal's last entry for it. */
-  readonly journaled?: Entry | undefined
 }
+
+/**
+ * What becomes of a job before any request (a session's resume decides it): an outcome without a
+ * request, a download, or a conditional request for a file saved before (a 304 leaves it `UNCHANGED`,
+ * a 200 replaces it under the same name).
+ */
+export type Preparation =
+  | { readonly _tag: "Skip"; readonly outcome: Outcome }
+  | { readonly _tag: "Fresh" }
+  | {
+      readonly _tag: "Conditional"
+      readonly headers: Readonly<Record<string, string>>
+      readonly saved: Saved
+    }
 
 /** How the engine downloads and saves. */
 export interface EngineConfig extends FlagClient.RequestOptions {
   readonly dest: string
   readonly onExists: OnExists
-  /**
-   * In a session: each job's journaled entry is checked against dest first (`Resume.check`: done,
-   * redone, revalidated…), and every body saved is hashed while in memory.
-   */
-  readonly resume?: ResumeOptions | undefined
+  /** Each saved body's SHA-256 in its outcome, hashed while in memory. */
+  readonly hash?: boolean | undefined
+  /** Decides each job before it is requested (default: a download). */
+  readonly prepare?:
+    | ((job: { readonly id: string; readonly url: string }) => Effect.Effect<Preparation, never, Deps>)
+    | undefined
 }
 
 /** What the engine needs from the platform. */
@@ -64,13 +74,11 @@ export const runJob = <R>(job: Job<R>, config: EngineConfig): Effect.Effect<Outc
   )
 
 const runJobUntraced = <R>(job: Job<R>, config: EngineConfig): Effect.Effect<Outcome, never, Deps | R> => {
-  const resume = config.resume
+  const prepare = config.prepare
   const outcome =
-    resume === undefined
+    prepare === undefined
       ? fresh(job, config)
-      : Effect.flatMap(Resume.check(job.journaled, resume, config.dest), (decision) =>
-          decided(job, config, decision)
-        )
+      : Effect.flatMap(prepare(job), (prepared) => runPrepared(job, config, prepared))
   return Effect.catchAll(outcome, (error) =>
     Effect.succeed<Outcome>({
       id: job.id,
@@ -80,36 +88,17 @@ const runJobUntraced = <R>(job: Job<R>, config: EngineConfig): Effect.Effect<Out
   )
 }
 
-/** What a session's decision makes of a job: nothing to request, a conditional request, or a download. */
-const decided = <R>(job: Job<R>, config: EngineConfig, decision: Resume.Decision) => {
-  switch (decision._tag) {
-    case "Done":
-      return Effect.succeed(resumedOutcome(decision.entry))
-    case "NotFound":
-      return Effect.succeed<Outcome>({
-        id: job.id,
-        status: "NOT_FOUND",
-        resumed: true,
-        error: new FlagNotFound({ url: job.url })
-      })
-    case "Revalidate":
-      return revalidate(job, config, decision.entry, decision.headers)
-    default:
+/** A job as prepared: its outcome already, a download, or a conditional request. */
+const runPrepared = <R>(job: Job<R>, config: EngineConfig, prepared: Preparation) => {
+  switch (prepared._tag) {
+    case "Skip":
+      return Effect.succeed(prepared.outcome)
+    case "Conditional":
+      return revalidate(job, config, prepared.saved, prepared.headers)
+    case "Fresh":
       return fresh(job, config)
   }
 }
-
-/** A done item as the journal proved it. */
-const resumedOutcome = (entry: Entry): Outcome => ({
-  id: entry.id,
-  status: "OK",
-  file: entry.file,
-  size: entry.size,
-  sha256: entry.sha256,
-  etag: entry.etag,
-  lastModified: entry.lastModified,
-  resumed: true
-})
 
 const savedOutcome = (
   id: string,
@@ -130,7 +119,7 @@ const savedOutcome = (
 /** Requests the job, saves its body honouring `onExists`. */
 const fresh = <R>(job: Job<R>, config: EngineConfig) => {
   const id = job.id
-  const hash = config.resume !== undefined
+  const hash = config.hash === true
   const fetch = (name: string) =>
     Effect.map(FlagClient.getAnswer(job.url, config, job.expected), (answer) => [answer, name] as const)
   const fetched = typeof job.name === "string" ? fetch(job.name) : Effect.flatMap(job.name, fetch)
@@ -151,33 +140,34 @@ const fresh = <R>(job: Job<R>, config: EngineConfig) => {
 }
 
 /**
- * Asks again for a done item with the journal's validators: a 304 leaves its file as it is
- * (`UNCHANGED`), a 200 replaces it atomically under the journal's name.
+ * Asks again for a file saved before with its validators: a 304 leaves it as it is (`UNCHANGED`), a 200
+ * replaces it atomically under its name.
  */
 const revalidate = <R>(
   job: Job<R>,
   config: EngineConfig,
-  entry: Entry,
+  saved: Saved,
   conditions: Readonly<Record<string, string>>
-) => {
-  const file = entry.file ?? ""
-  return FlagClient.getAnswer(job.url, config, job.expected, conditions).pipe(
+) =>
+  FlagClient.getAnswer(job.url, config, job.expected, conditions).pipe(
     FlagClient.withinMaxTime(job.url, config),
     Effect.flatMap((answer) => {
       const body = answer.body
       if (body === undefined) {
         return Effect.succeed<Outcome>({
-          ...resumedOutcome(entry),
+          ...saved,
           status: "UNCHANGED",
-          etag: answer.etag ?? entry.etag,
-          lastModified: answer.lastModified ?? entry.lastModified,
-          resumed: undefined
+          etag: answer.etag ?? saved.etag,
+          lastModified: answer.lastModified ?? saved.lastModified
         })
       }
-      return Effect.as(saveFile(config.dest, file, body), savedOutcome(job.id, file, answer, body, true))
+      return Effect.as(
+        saveFile(config.dest, saved.file, body),
+        savedOutcome(job.id, saved.file, answer, body, config.hash === true)
+      )
     })
   )
-}
+
 const exists = (dest: string, name: string) =>
   Effect.flatMap(FileSystem.FileSystem, (fs) =>
     Effect.flatMap(Path.Path, (path) =>
