@@ -3,13 +3,13 @@
  * a folder in Fluent Python's layout (`flags/xx/xx.gif` + `metadata.json`). Files are read through
  * `FileSystem` once, on first request, and kept in memory with their validators (`ETag`, mtime).
  */
+import { createHash } from "node:crypto"
 import { createRequire } from "node:module"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { sha256Hex } from "../download/internal/sha256.js"
 
 /** A file the server can answer with, and its validators (for conditional requests). */
 export interface FlagFile {
@@ -59,7 +59,7 @@ const metadataOf = (cc: string, country: string) =>
 const flagFile = (name: string, body: Uint8Array, mtime: Option.Option<Date>): FlagFile => ({
   body,
   contentType: contentTypeOf(name),
-  etag: `"${sha256Hex(body).slice(0, 32)}"`,
+  etag: `"${createHash("sha256").update(body).digest("hex").slice(0, 32)}"`,
   lastModified: Option.getOrUndefined(mtime)
 })
 
