@@ -12,7 +12,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as RateLimiter from "effect/RateLimiter"
-import { downloadMany, FlagClient, FlagFiles, FlagServer } from "effect-flags"
+import { Destination, downloadMany, FlagServer, HttpGet } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 
 // Your client: the Node one, plus a header and a token bucket. The library only asks for `HttpClient`.
@@ -31,12 +31,12 @@ const PoliteClient = Layer.scoped(
 const program = Effect.gen(function* () {
   const server = yield* FlagServer.FlagServer
   const dest = "downloaded-politely"
-  yield* FlagFiles.prepareDestination(dest)
+  yield* Destination.prepareDestination(dest)
   const started = Date.now()
   const summary = yield* downloadMany(
     server.codes.slice(0, 40),
     {
-      ...FlagClient.defaultRequestOptions,
+      ...HttpGet.defaultRequestOptions,
       baseUrl: server.baseUrl,
       extension: server.extension,
       dest,

@@ -16,7 +16,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import { CountryCodes, downloadMany, FlagClient, FlagFiles, FlagServer } from "effect-flags"
+import { CountryCodes, Destination, downloadMany, FlagServer, HttpGet } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 
 const dest = "downloaded-by-app"
@@ -31,11 +31,11 @@ const handler = Effect.gen(function* () {
   if (Either.isLeft(codes)) {
     return yield* HttpServerResponse.json({ error: codes.left.message }, { status: 400 })
   }
-  yield* FlagFiles.prepareDestination(dest)
+  yield* Destination.prepareDestination(dest)
   const summary = yield* downloadMany(
     codes.right,
     {
-      ...FlagClient.defaultRequestOptions,
+      ...HttpGet.defaultRequestOptions,
       baseUrl: server.baseUrl,
       extension: server.extension,
       dest,

@@ -8,7 +8,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { CountryCodes, FlagClient, FlagFiles, FlagServer, Journal, Sessions } from "effect-flags"
+import { CountryCodes, Destination, FlagServer, HttpGet, Journal, Sessions } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 
 const dest = "downloaded-resumable"
@@ -16,9 +16,9 @@ const journal = `${dest}.session.ndjson`
 
 const program = Effect.gen(function* () {
   const server = yield* FlagServer.FlagServer
-  yield* FlagFiles.prepareDestination(dest)
+  yield* Destination.prepareDestination(dest)
   const config = {
-    ...FlagClient.defaultRequestOptions,
+    ...HttpGet.defaultRequestOptions,
     baseUrl: server.baseUrl,
     extension: server.extension,
     dest,

@@ -16,7 +16,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
-import { downloadMany, FlagClient, withSpinner } from "effect-flags"
+import { downloadMany, HttpGet, withSpinner } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 import { MemoryFileSystem, MemoryHttpClient, RecordingTerminal } from "effect-flags/testing"
 
@@ -24,7 +24,7 @@ import { MemoryFileSystem, MemoryHttpClient, RecordingTerminal } from "effect-fl
 const fetchFlags = (baseUrl: string, codes: ReadonlyArray<string>) =>
   downloadMany(
     codes,
-    { ...FlagClient.defaultRequestOptions, baseUrl, extension: "png", dest: "/flags", names: false },
+    { ...HttpGet.defaultRequestOptions, baseUrl, extension: "png", dest: "/flags", names: false },
     { concurrency: 2 }
   ).pipe(
     Effect.map((summary) => `${summary.ok} of ${codes.length} flags`),
@@ -58,7 +58,7 @@ describe("fetchFlags (your code)", () => {
       const dest = yield* FileSystem.FileSystem.pipe(Effect.flatMap((fs) => fs.makeTempDirectoryScoped()))
       const summary = yield* downloadMany(
         ["BR", "ZZ"],
-        { ...FlagClient.defaultRequestOptions, baseUrl: server.baseUrl, extension: "png", dest, names: true },
+        { ...HttpGet.defaultRequestOptions, baseUrl: server.baseUrl, extension: "png", dest, names: true },
         { concurrency: 2 }
       )
       assert.deepStrictEqual([summary.ok, summary.notFound], [1, 1])

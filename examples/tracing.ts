@@ -1,7 +1,7 @@
 /**
  * Attaching OpenTelemetry from your app (the library does not depend on it): every download is a
- * `Downloader.downloadOne` span with its code as an attribute, with `FlagClient.get` and
- * `FlagFiles.saveFile` under it; the metrics `flags_downloads_total` and `flags_download_duration_ms`
+ * `Downloader.downloadOne` span with its code as an attribute, with `HttpGet.get` and
+ * `Destination.saveFile` under it; the metrics `flags_downloads_total` and `flags_download_duration_ms`
  * go to any metric reader you configure. Run: `npm run example -- tracing`.
  */
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
@@ -12,7 +12,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
-import { DownloadMetrics, downloadMany, FlagClient, FlagFiles, FlagServer } from "effect-flags"
+import { Destination, DownloadMetrics, downloadMany, FlagServer, HttpGet } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 
 // In a real app: an OTLP exporter to your collector. In memory here, to print what was recorded.
@@ -24,11 +24,11 @@ const Telemetry = NodeSdk.layer(() => ({
 
 const program = Effect.gen(function* () {
   const server = yield* FlagServer.FlagServer
-  yield* FlagFiles.prepareDestination("downloaded-traced")
+  yield* Destination.prepareDestination("downloaded-traced")
   const summary = yield* downloadMany(
     ["BR", "JP", "ZZ"],
     {
-      ...FlagClient.defaultRequestOptions,
+      ...HttpGet.defaultRequestOptions,
       baseUrl: server.baseUrl,
       extension: server.extension,
       dest: "downloaded-traced",

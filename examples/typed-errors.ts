@@ -7,7 +7,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { downloadOne, FlagClient, FlagFiles, Outcome } from "effect-flags"
+import { Destination, downloadOne, HttpGet, Outcome } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 
 // one flag, or a sentence saying why not: every other failure stays in the error channel, typed
@@ -21,9 +21,9 @@ const describe = (cc: string, config: Parameters<typeof downloadOne>[1]) =>
 
 const program = Effect.gen(function* () {
   const server = yield* NodeFlagServer.make({ port: 0, delay: "300 millis" })
-  yield* FlagFiles.prepareDestination("downloaded-typed-errors")
+  yield* Destination.prepareDestination("downloaded-typed-errors")
   const config = {
-    ...FlagClient.defaultRequestOptions,
+    ...HttpGet.defaultRequestOptions,
     baseUrl: server.baseUrl,
     extension: server.extension,
     dest: "downloaded-typed-errors",

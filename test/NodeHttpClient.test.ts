@@ -17,7 +17,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { downloadOne } from "../src/download/Downloader.js"
-import * as FlagClient from "../src/download/FlagClient.js"
+import * as HttpGet from "../src/download/HttpGet.js"
 import * as RequestPhases from "../src/download/RequestPhases.js"
 import * as CliHttpClient from "../src/node/NodeHttpClient.js"
 import { eventually, realTick } from "./support/eventually.js"
@@ -98,7 +98,7 @@ describe("the CLI's node:http HttpClient", () => {
         response.end(png)
       })
       for (let i = 0; i < 5; i++) {
-        assert.deepStrictEqual(yield* FlagClient.get(`${url}/br/br.png`), new Uint8Array(png))
+        assert.deepStrictEqual(yield* HttpGet.get(`${url}/br/br.png`), new Uint8Array(png))
       }
       assert.strictEqual(seen.connections, 1)
     }).pipe(Effect.provide(CliHttpClient.layer))
@@ -116,7 +116,7 @@ describe("the CLI's node:http HttpClient", () => {
         }
       })
       for (let i = 0; i < 3; i++) {
-        assert.deepStrictEqual(yield* FlagClient.get(`${url}/old/br.png`), new Uint8Array(png))
+        assert.deepStrictEqual(yield* HttpGet.get(`${url}/old/br.png`), new Uint8Array(png))
       }
       assert.strictEqual(seen.connections, 1)
     }).pipe(Effect.provide(CliHttpClient.layer))
@@ -146,7 +146,7 @@ describe("the CLI's node:http HttpClient", () => {
         response.writeHead(200, { "Content-Type": "image/png", "Content-Length": 100 })
         response.write(png.subarray(0, 10), () => response.destroy())
       })
-      const result = yield* Effect.either(FlagClient.get(`${url}/br/br.png`))
+      const result = yield* Effect.either(HttpGet.get(`${url}/br/br.png`))
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) {
         assert.strictEqual(result.left._tag, "TransportError")
@@ -161,7 +161,7 @@ describe("the CLI's node:http HttpClient", () => {
       yield* Effect.async<void>((resume) => {
         server.close(() => resume(Effect.void))
       })
-      const result = yield* Effect.either(FlagClient.get(`${url}/br/br.png`))
+      const result = yield* Effect.either(HttpGet.get(`${url}/br/br.png`))
       assert.isTrue(Either.isLeft(result))
       if (Either.isLeft(result)) assert.include(result.left.message, "connection refused")
     }).pipe(Effect.provide(CliHttpClient.layer))
@@ -375,7 +375,7 @@ describe("the CLI's node:http HttpClient", () => {
         })
         const download = yield* Effect.fork(
           downloadOne("BR", {
-            ...FlagClient.defaultRequestOptions,
+            ...HttpGet.defaultRequestOptions,
             timeout: Duration.millis(300),
             baseUrl: `http://127.0.0.1:${port}/flags`,
             extension: "png",

@@ -33,7 +33,7 @@ const site = (failing: boolean) =>
     failing && url.pathname.includes("/xx/") ? { status: 418 } : flagAnswer(url, request)
   )
 
-/** A file system with `/dest` made, as a run needs it (see `FlagFiles.prepareDestination`). */
+/** A file system with `/dest` made, as a run needs it (see `Destination.prepareDestination`). */
 const destMade = () => {
   const files = MemoryFileSystem.make()
   files.state.directories.add("/dest")

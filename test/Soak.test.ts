@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { everyCode } from "../src/download/CountryCodes.js"
 import { downloadStream } from "../src/download/Downloader.js"
-import { defaultRequestOptions } from "../src/download/FlagClient.js"
+import { defaultRequestOptions } from "../src/download/HttpGet.js"
 import { startFlagsServe } from "./support/servers.js"
 
 setFlagsFromString("--expose-gc")

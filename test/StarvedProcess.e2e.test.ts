@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import { downloadOne } from "../src/download/Downloader.js"
-import * as FlagClient from "../src/download/FlagClient.js"
+import * as HttpGet from "../src/download/HttpGet.js"
 import * as CliHttpClient from "../src/node/NodeHttpClient.js"
 import { tempDir } from "./support/cli.js"
 import { eventually } from "./support/eventually.js"
@@ -108,7 +108,7 @@ const download = (server: HeldServer) =>
       (dest) => Effect.sync(() => rmSync(dest, { recursive: true, force: true }))
     )
     const config = {
-      ...FlagClient.defaultRequestOptions,
+      ...HttpGet.defaultRequestOptions,
       timeout: Duration.seconds(1),
       baseUrl: server.baseUrl,
       extension: "png",

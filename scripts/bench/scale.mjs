@@ -15,7 +15,7 @@ import * as Stream from "effect/Stream"
 // live heap after a full GC was 32 MB through them, 26 MB this way; V8 lets the heap grow to ~4× that)
 import * as CountryCodes from "../../dist/lib/CountryCodes.js"
 import { downloadStream } from "../../dist/lib/Downloader.js"
-import * as FlagClient from "../../dist/lib/FlagClient.js"
+import * as HttpGet from "../../dist/lib/HttpGet.js"
 import * as CliHttpClient from "../../dist/lib/internal/nodeHttpClient.js"
 
 const [baseUrl, total = "100000", concurrency = "200"] = process.argv.slice(2)
@@ -27,7 +27,7 @@ const dest = mkdtempSync(join(tmpdir(), "effect-flags-scale-"))
 const finishedAt = new Float64Array(n)
 const counts = { total: 0, OK: 0, NOT_FOUND: 0, ERROR: 0 }
 const config = {
-  ...FlagClient.defaultRequestOptions,
+  ...HttpGet.defaultRequestOptions,
   timeout: Duration.seconds(30),
   baseUrl,
   extension: "png",

@@ -4,16 +4,16 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { downloadMany, FlagClient, FlagFiles, FlagServer, withSpinner } from "effect-flags"
+import { Destination, downloadMany, FlagServer, HttpGet, withSpinner } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 
 const program = Effect.gen(function* () {
   const server = yield* FlagServer.FlagServer
-  yield* FlagFiles.prepareDestination("flags")
+  yield* Destination.prepareDestination("flags")
   return yield* downloadMany(
     ["BR", "JP", "ZZ"],
     {
-      ...FlagClient.defaultRequestOptions,
+      ...HttpGet.defaultRequestOptions,
       baseUrl: server.baseUrl,
       extension: server.extension,
       dest: "flags",

@@ -11,8 +11,8 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
-import * as FlagClient from "../download/FlagClient.js"
-import { type OnExists, prepareDestination } from "../download/FlagFiles.js"
+import { type OnExists, prepareDestination } from "../download/Destination.js"
+import * as HttpGet from "../download/HttpGet.js"
 import { type Outcome, type Summary, summarize } from "../download/Outcome.js"
 import * as Journal from "../session/Journal.js"
 import type * as Sessions from "../session/Sessions.js"
@@ -56,8 +56,8 @@ export interface BatchRunOptions {
 const millis = (seconds: number) => Duration.millis(Math.round(seconds * 1000))
 
 /** The request options the shared options ask for: the book's defaults, with the timeouts and retries given. */
-export const requestOptionsOf = (options: BatchRunOptions): FlagClient.RequestOptions => ({
-  ...FlagClient.defaultRequestOptions,
+export const requestOptionsOf = (options: BatchRunOptions): HttpGet.RequestOptions => ({
+  ...HttpGet.defaultRequestOptions,
   timeout: millis(options.timeoutSeconds),
   maxTime: options.maxTimeSeconds === undefined ? undefined : millis(options.maxTimeSeconds),
   retries: options.retries

@@ -1,7 +1,7 @@
 /** The exit codes of the `flags` command (documented in the README), and which failure gets which. */
 import * as Match from "effect/Match"
 import type { InvalidCodeArgument } from "../download/CountryCodes.js"
-import type { DestinationError } from "../download/FlagFiles.js"
+import type { DestinationError } from "../download/Destination.js"
 import type { PrimeCheckFailed } from "../primes/PrimeCheck.js"
 import type { PrimePoolError } from "../primes/PrimePool.js"
 import type { FlagServerError } from "../server/FlagServer.js"

@@ -10,21 +10,21 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
+import { fileNameFor, type OnExists } from "./Destination.js"
 import type { Batch } from "./DownloadEngine.js"
 import { BadMetadata, withoutStack } from "./DownloadErrors.js"
-import * as FlagClient from "./FlagClient.js"
-import { fileNameFor, type OnExists } from "./FlagFiles.js"
+import * as HttpGet from "./HttpGet.js"
 import * as Engine from "./internal/engine.js"
 import * as Job from "./internal/job.js"
 import type { Outcome, Summary } from "./Outcome.js"
 
 /** Where to download from and to. */
-export interface DownloadConfig extends FlagClient.RequestOptions {
+export interface DownloadConfig extends HttpGet.RequestOptions {
   /** The flags' base URL, e.g. `http://127.0.0.1:8000/flags`. */
   readonly baseUrl: string
   /** Image extension: `gif`, `png`, `svg`. */
   readonly extension: string
-  /** Destination folder (must exist: see `FlagFiles.prepareDestination`). */
+  /** Destination folder (must exist: see `Destination.prepareDestination`). */
   readonly dest: string
   /** flags3: also fetch `metadata.json` and name files by country (`Brazil-BR.png`). */
   readonly names: boolean
@@ -40,7 +40,7 @@ const urlFor = (config: DownloadConfig, cc: string, file: string) =>
 
 const countryOf = (config: DownloadConfig, cc: string) => {
   const url = urlFor(config, cc, "metadata.json")
-  return FlagClient.get(url, { ...config, maxBytes: Math.min(config.maxBytes, 64 * 1024) }, "json").pipe(
+  return HttpGet.get(url, { ...config, maxBytes: Math.min(config.maxBytes, 64 * 1024) }, "json").pipe(
     Effect.flatMap((body) =>
       Either.match(decodeMetadata(new TextDecoder().decode(body)), {
         onLeft: (cause) =>

@@ -6,18 +6,18 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
+import type { OnExists } from "./Destination.js"
 import type { Batch } from "./DownloadEngine.js"
-import type * as FlagClient from "./FlagClient.js"
-import type { OnExists } from "./FlagFiles.js"
 import * as HostPolicy from "./HostPolicy.js"
+import type * as HttpGet from "./HttpGet.js"
 import * as Engine from "./internal/engine.js"
 import type * as Job from "./internal/job.js"
 import type { Outcome, Summary } from "./Outcome.js"
 import { namer, type UrlItem } from "./UrlList.js"
 
 /** Where to save, and how requests are made. */
-export interface UrlDownloadConfig extends FlagClient.RequestOptions {
-  /** Destination folder (must exist: see `FlagFiles.prepareDestination`). */
+export interface UrlDownloadConfig extends HttpGet.RequestOptions {
+  /** Destination folder (must exist: see `Destination.prepareDestination`). */
   readonly dest: string
   /** A file of the name already in dest: `overwrite` (default), `skip` it (`SKIPPED`), or `rename` the new one. */
   readonly onExists?: OnExists | undefined

@@ -5,7 +5,7 @@
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import { numbered, safeFileName } from "./FlagFiles.js"
+import { numbered, safeFileName } from "./Destination.js"
 
 /** One URL to download, and the name its file should get, if the list says. */
 export interface UrlItem {

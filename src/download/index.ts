@@ -3,6 +3,7 @@
  * with per-phase timeouts, atomic saves, typed errors and outcomes; asks only for platform services.
  */
 export * as CountryCodes from "./CountryCodes.js"
+export * as Destination from "./Destination.js"
 export * as DownloadEngine from "./DownloadEngine.js"
 export * as DownloadErrors from "./DownloadErrors.js"
 export {
@@ -13,9 +14,8 @@ export {
   downloadStream
 } from "./Downloader.js"
 export * as DownloadMetrics from "./DownloadMetrics.js"
-export * as FlagClient from "./FlagClient.js"
-export * as FlagFiles from "./FlagFiles.js"
 export * as HostPolicy from "./HostPolicy.js"
+export * as HttpGet from "./HttpGet.js"
 export * as Outcome from "./Outcome.js"
 export * as Redirects from "./Redirects.js"
 export * as RequestPhases from "./RequestPhases.js"

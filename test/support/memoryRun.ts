@@ -3,7 +3,7 @@ import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { DownloadConfig } from "../../src/download/Downloader.js"
-import { defaultRequestOptions } from "../../src/download/FlagClient.js"
+import { defaultRequestOptions } from "../../src/download/HttpGet.js"
 import * as MemoryFileSystem from "../../src/testing/MemoryFileSystem.js"
 import type * as MemoryHttpClient from "../../src/testing/MemoryHttpClient.js"
 

@@ -5,7 +5,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { downloadOne, FlagClient, Outcome } from "effect-flags"
+import { downloadOne, HttpGet, Outcome } from "effect-flags"
 import { NodeFlagServer } from "effect-flags/node"
 import { MemoryFileSystem } from "effect-flags/testing"
 
@@ -14,7 +14,7 @@ const program = Effect.gen(function* () {
   // the server reads the bundled flags from the real disk; the download is saved in memory
   const server = yield* NodeFlagServer.make({ port: 0 }).pipe(Effect.provide(NodeContext.layer))
   const saved = yield* downloadOne("BR", {
-    ...FlagClient.defaultRequestOptions,
+    ...HttpGet.defaultRequestOptions,
     baseUrl: server.baseUrl,
     extension: server.extension,
     dest: "/flags",

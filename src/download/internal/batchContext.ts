@@ -7,7 +7,7 @@ import type * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import type { HostPolicy } from "../HostPolicy.js"
 
-/** The policy of the batch running in this fiber, if it has one (read by `FlagClient.get`). */
+/** The policy of the batch running in this fiber, if it has one (read by `HttpGet.get`). */
 export const currentHostPolicy: FiberRef.FiberRef<HostPolicy | undefined> = FiberRef.unsafeMake<
   HostPolicy | undefined
 >(undefined)

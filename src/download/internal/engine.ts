@@ -5,7 +5,7 @@
  * Without a host policy (the flags downloader) N workers pull from the jobs directly. With one, jobs wait
  * in a queue per host and each host gets workers up to its cap, so a host that is slow, full or paused
  * holds only its own jobs while other hosts carry on; the batch's concurrency then bounds the requests in
- * flight, taken after the host's gate (see `FlagClient.get`).
+ * flight, taken after the host's gate (see `HttpGet.get`).
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -78,7 +78,7 @@ const policed = <R, E>(
     Effect.gen(function* () {
       const policy = yield* HostPolicy.make(options)
       const slots = yield* Effect.makeSemaphore(concurrency)
-      // the policy and the request slots reach `FlagClient.get` through FiberRefs, in this batch only
+      // the policy and the request slots reach `HttpGet.get` through FiberRefs, in this batch only
       yield* distribute(
         jobs,
         Math.min(options.maxPerHost ?? concurrency, concurrency),

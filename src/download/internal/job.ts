@@ -9,10 +9,10 @@ import * as Path from "@effect/platform/Path"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
+import { numbered, type OnExists, saveFile } from "../Destination.js"
 import type { DownloadError } from "../DownloadErrors.js"
 import * as DownloadMetrics from "../DownloadMetrics.js"
-import * as FlagClient from "../FlagClient.js"
-import { numbered, type OnExists, saveFile } from "../FlagFiles.js"
+import * as HttpGet from "../HttpGet.js"
 import type { Outcome, Saved } from "../Outcome.js"
 import type { Answer } from "./answer.js"
 import type { Expected } from "./contentTypes.js"
@@ -47,7 +47,7 @@ export type Preparation =
     }
 
 /** How the engine downloads and saves. */
-export interface EngineConfig extends FlagClient.RequestOptions {
+export interface EngineConfig extends HttpGet.RequestOptions {
   readonly dest: string
   readonly onExists: OnExists
   /** Each saved body's SHA-256 in its outcome, hashed while in memory. */
@@ -121,7 +121,7 @@ const fresh = <R>(job: Job<R>, config: EngineConfig) => {
   const id = job.id
   const hash = config.hash === true
   const fetch = (name: string) =>
-    Effect.map(FlagClient.getAnswer(job.url, config, job.expected), (answer) => [answer, name] as const)
+    Effect.map(HttpGet.getAnswer(job.url, config, job.expected), (answer) => [answer, name] as const)
   const fetched = typeof job.name === "string" ? fetch(job.name) : Effect.flatMap(job.name, fetch)
   const save = ([answer, name]: readonly [Answer, string]) => {
     const body = answer.body ?? new Uint8Array()
@@ -131,7 +131,7 @@ const fresh = <R>(job: Job<R>, config: EngineConfig) => {
         )
       : Effect.as(saveFile(config.dest, name, body), savedOutcome(id, name, answer, body, hash))
   }
-  const download = fetched.pipe(FlagClient.withinMaxTime(job.url, config), Effect.flatMap(save))
+  const download = fetched.pipe(HttpGet.withinMaxTime(job.url, config), Effect.flatMap(save))
   return config.onExists === "skip" && typeof job.name === "string"
     ? Effect.flatMap(exists(config.dest, job.name), (present) =>
         present ? Effect.succeed<Outcome>({ id, status: "SKIPPED", file: job.name as string }) : download
@@ -149,8 +149,8 @@ const revalidate = <R>(
   saved: Saved,
   conditions: Readonly<Record<string, string>>
 ) =>
-  FlagClient.getAnswer(job.url, config, job.expected, conditions).pipe(
-    FlagClient.withinMaxTime(job.url, config),
+  HttpGet.getAnswer(job.url, config, job.expected, conditions).pipe(
+    HttpGet.withinMaxTime(job.url, config),
     Effect.flatMap((answer) => {
       const body = answer.body
       if (body === undefined) {

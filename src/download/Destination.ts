@@ -1,4 +1,4 @@
-/** Saving flags: file names that stay inside the destination, and writes that are never partial. */
+/** The destination folder: file names that stay inside it, writes that are never partial, leftovers of a killed run. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Data from "effect/Data"
@@ -117,7 +117,7 @@ export const saveFile = (
         )
       })
     )
-  ).pipe(withSpanWhenTraced("FlagFiles.saveFile", { file }))
+  ).pipe(withSpanWhenTraced("Destination.saveFile", { file }))
 
 // what `saveFile` writes before its rename (`Random.nextInt` is below 2^53: at most 11 base-36 digits),
 // and `prepareDestination`'s probe; nothing else in dest has these names unless a run put it there

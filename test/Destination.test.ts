@@ -12,7 +12,7 @@ import {
   removeLeftovers,
   safeName,
   saveFile
-} from "../src/download/FlagFiles.js"
+} from "../src/download/Destination.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 
 const withFiles = (files: ReturnType<typeof MemoryFileSystem.make>) =>

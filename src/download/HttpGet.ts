@@ -1,4 +1,4 @@
-/** One HTTP GET for a flag, its metadata or any file: the bytes, or a typed error saying why not. */
+/** One HTTP GET of any URL (a flag, its metadata, a listed file): the bytes, or a typed error saying why not. */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -143,7 +143,7 @@ export const getAnswer = (
 ): Effect.Effect<Answer, RequestError, HttpClient.HttpClient> => {
   const once = attempt(url, options, expected, conditions)
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
-    withSpanWhenTraced("FlagClient.get", { url })
+    withSpanWhenTraced("HttpGet.get", { url })
   )
 }
 
