@@ -38,9 +38,9 @@ const decodeMetadata = Schema.decodeUnknownEither(Metadata)
 const urlFor = (config: DownloadConfig, cc: string, file: string) =>
   `${config.baseUrl.replace(/\/+$/, "")}/${cc.toLowerCase()}/${file}`
 
-const countryOf = (config: DownloadConfig, cc: string) => {
+const countryOf = (config: DownloadConfig, cc: string, gate: HttpGet.Gate | undefined) => {
   const url = urlFor(config, cc, "metadata.json")
-  return HttpGet.get(url, { ...config, maxBytes: Math.min(config.maxBytes, 64 * 1024) }, "json").pipe(
+  return HttpGet.get(url, { ...config, maxBytes: Math.min(config.maxBytes, 64 * 1024), gate }, "json").pipe(
     Effect.flatMap((body) =>
       Either.match(decodeMetadata(new TextDecoder().decode(body)), {
         onLeft: (cause) =>
@@ -63,7 +63,10 @@ const jobFor =
       url: urlFor(config, code, `${code.toLowerCase()}.${config.extension}`),
       expected: "image",
       name: config.names
-        ? Effect.map(countryOf(config, code), (country) => fileNameFor(code, config.extension, country))
+        ? (gate) =>
+            Effect.map(countryOf(config, code, gate), (country) =>
+              fileNameFor(code, config.extension, country)
+            )
         : fileNameFor(code, config.extension),
       span: { name: "Downloader.downloadOne", attributes: { cc } }
     }

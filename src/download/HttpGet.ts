@@ -6,9 +6,8 @@ import * as Schedule from "effect/Schedule"
 import { type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
 import { type Answer, redirecting, request } from "./internal/answer.js"
-import { currentHostPolicy, currentRequestSlots } from "./internal/batchContext.js"
 import type { Expected } from "./internal/contentTypes.js"
-import { withDeadlines } from "./internal/deadlines.js"
+import { type Deadlines, withDeadlines } from "./internal/deadlines.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
 import { StopsOnTimeout } from "./RequestPhases.js"
 
@@ -27,6 +26,20 @@ export interface RequestOptions {
   readonly maxBytes: number
 }
 
+/**
+ * What a batch puts around each of its requests, passed to them as a value: one timer for all their
+ * deadlines, and with a host policy, each host's gate (pause, rate) and the batch's request slots
+ * (taken after the gate, so a request waiting for its host holds no slot another host could use).
+ */
+export interface Gate {
+  readonly deadlines: Deadlines
+  readonly policy?: HostPolicy.HostPolicy | undefined
+  readonly slots?: Effect.Semaphore | undefined
+}
+
+/** A request's options, and the gate of the batch it belongs to, if any. */
+export type GatedOptions = RequestOptions & { readonly gate?: Gate | undefined }
+
 /** The defaults: the book's 3.1 s per phase, no deadline, no retries, bodies up to 10 MiB. */
 export const defaultRequestOptions: RequestOptions = {
   timeout: Duration.millis(3100),
@@ -38,14 +51,11 @@ export type { Answer } from "./internal/answer.js"
 
 type Conditions = Readonly<Record<string, string>> | undefined
 
-const attempt = (url: string, options: RequestOptions, expected: Expected, conditions: Conditions) =>
-  Effect.withFiberRuntime<Answer, RequestError, HttpClient.HttpClient>((fiber) => {
-    const watched = watchedAttempt(url, options, expected, conditions)
-    const policy = fiber.getFiberRef(currentHostPolicy)
-    return policy === undefined
-      ? watched
-      : polite(policy, fiber.getFiberRef(currentRequestSlots), url, watched)
-  })
+const attempt = (url: string, options: GatedOptions, expected: Expected, conditions: Conditions) => {
+  const watched = watchedAttempt(url, options, expected, conditions)
+  const policy = options.gate?.policy
+  return policy === undefined ? watched : polite(policy, options.gate?.slots, url, watched)
+}
 
 /**
  * An attempt within its host's policy: the gate (pause, rate) first, then a slot of the batch's, then
@@ -69,9 +79,9 @@ const polite = (
   )
 }
 
-const watchedAttempt = (url: string, options: RequestOptions, expected: Expected, conditions: Conditions) =>
+const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, conditions: Conditions) =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
-    withDeadlines((deadlines) =>
+    withDeadlines(options.gate?.deadlines, (deadlines) =>
       deadlines.watch(
         request(redirecting(client), url, options.maxBytes, expected, conditions),
         Duration.toMillis(options.timeout),
@@ -126,7 +136,7 @@ export const retrySchedule = (retries: number) =>
  */
 export const get = (
   url: string,
-  options: RequestOptions = defaultRequestOptions,
+  options: GatedOptions = defaultRequestOptions,
   expected: Expected = "image"
 ): Effect.Effect<Uint8Array, RequestError, HttpClient.HttpClient> =>
   Effect.map(getAnswer(url, options, expected), (answer) => answer.body as Uint8Array)
@@ -137,7 +147,7 @@ export const get = (
  */
 export const getAnswer = (
   url: string,
-  options: RequestOptions = defaultRequestOptions,
+  options: GatedOptions = defaultRequestOptions,
   expected: Expected = "image",
   conditions?: Readonly<Record<string, string>> | undefined
 ): Effect.Effect<Answer, RequestError, HttpClient.HttpClient> => {
@@ -149,11 +159,11 @@ export const getAnswer = (
 
 /** Bounds `self` (a whole download: its requests and their retries) by `options.maxTime`, when set. */
 export const withinMaxTime =
-  (url: string, options: RequestOptions) =>
+  (url: string, options: GatedOptions) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | RequestTimeout, R> => {
     const maxTime = options.maxTime
     if (maxTime === undefined) return self
-    return withDeadlines((deadlines) =>
+    return withDeadlines(options.gate?.deadlines, (deadlines) =>
       deadlines.watch(
         self,
         Duration.toMillis(maxTime),

@@ -14,7 +14,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
 import * as Scheduler from "effect/Scheduler"
 import type * as Scope from "effect/Scope"
 import { currentPhaseTracker } from "../RequestPhases.js"
@@ -188,19 +187,9 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
   return { watch }
 })
 
-/** The deadlines of the batch running in this fiber (set by the downloaders for their requests). */
-export const currentDeadlines: FiberRef.FiberRef<Deadlines | undefined> = FiberRef.unsafeMake<
-  Deadlines | undefined
->(undefined)
-
-/** Runs `use` with the batch's deadlines, or with a fresh set for this call alone. */
+/** Runs `use` with a batch's deadlines, or with a fresh set for this call alone. */
 export const withDeadlines = <A, E, R>(
+  deadlines: Deadlines | undefined,
   use: (deadlines: Deadlines) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> =>
-  Effect.flatMap(FiberRef.get(currentDeadlines), (deadlines) =>
-    deadlines !== undefined ? use(deadlines) : Effect.scoped(Effect.flatMap(make, use))
-  )
-
-/** Runs `self` with one set of deadlines shared by every request inside it. */
-export const sharingDeadlines = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.scoped(Effect.flatMap(make, (deadlines) => Effect.locally(self, currentDeadlines, deadlines)))
+  deadlines !== undefined ? use(deadlines) : Effect.scoped(Effect.flatMap(make, use))

@@ -15,8 +15,7 @@ import * as Mailbox from "effect/Mailbox"
 import * as Stream from "effect/Stream"
 import * as HostPolicy from "../HostPolicy.js"
 import { type Outcome, type Summary, summarize } from "../Outcome.js"
-import { currentHostPolicy, currentRequestSlots } from "./batchContext.js"
-import { sharingDeadlines } from "./deadlines.js"
+import * as Deadlines from "./deadlines.js"
 import { type Deps, type EngineConfig, type Job, runJob } from "./job.js"
 
 /** How many at once, how politely, and who hears of each start and outcome. */
@@ -38,15 +37,23 @@ export const run = <R, E = never>(
 ): Effect.Effect<void, E, Deps | R> => {
   const concurrency = Math.max(1, options.concurrency)
   const { onStart, emit } = options
-  const one = (job: Job<R>, index: number) => {
-    const outcome = runJob(job, config)
-    return Effect.flatMap(onStart === undefined ? outcome : Effect.zipRight(onStart(job.id), outcome), (o) =>
-      emit(o, index)
-    )
-  }
+  // each job's requests get the batch's gate as a value: its deadlines, and its host policy if any
+  const one =
+    (gated: EngineConfig): One<R, E> =>
+    (job, index) => {
+      const outcome = runJob(job, gated)
+      return Effect.flatMap(
+        onStart === undefined ? outcome : Effect.zipRight(onStart(job.id), outcome),
+        (o) => emit(o, index)
+      )
+    }
   const policy = options.policy
-  return sharingDeadlines(
-    HostPolicy.isActive(policy) ? policed(jobs, policy, concurrency, one) : direct(jobs, concurrency, one)
+  return Effect.scoped(
+    Effect.flatMap(Deadlines.make, (deadlines) =>
+      HostPolicy.isActive(policy)
+        ? policed(jobs, policy, concurrency, (gate) => one({ ...config, gate: { deadlines, ...gate } }))
+        : direct(jobs, concurrency, one({ ...config, gate: { deadlines } }))
+    )
   )
 }
 
@@ -72,19 +79,14 @@ const policed = <R, E>(
   jobs: Iterable<Job<R>>,
   options: HostPolicy.HostPolicyOptions,
   concurrency: number,
-  one: One<R, E>
+  one: (gate: { readonly policy: HostPolicy.HostPolicy; readonly slots: Effect.Semaphore }) => One<R, E>
 ) =>
   Effect.scoped(
     Effect.gen(function* () {
       const policy = yield* HostPolicy.make(options)
       const slots = yield* Effect.makeSemaphore(concurrency)
-      // the policy and the request slots reach `HttpGet.get` through FiberRefs, in this batch only
-      yield* distribute(
-        jobs,
-        Math.min(options.maxPerHost ?? concurrency, concurrency),
-        concurrency,
-        one
-      ).pipe(Effect.locally(currentHostPolicy, policy), Effect.locally(currentRequestSlots, slots))
+      const perHost = Math.min(options.maxPerHost ?? concurrency, concurrency)
+      yield* distribute(jobs, perHost, concurrency, one({ policy, slots }))
     })
   )
 

@@ -24,8 +24,8 @@ export interface Job<R = never> {
   readonly id: string
   readonly url: string
   readonly expected: Expected
-  /** The file's name; an effect when finding it takes requests of its own (flags3's metadata). */
-  readonly name: string | Effect.Effect<string, DownloadError, R>
+  /** The file's name; an effect when finding it takes requests of its own (flags3's metadata), behind the batch's gate. */
+  readonly name: string | ((gate: HttpGet.Gate | undefined) => Effect.Effect<string, DownloadError, R>)
   /** The span it runs in when a tracer is on. */
   readonly span: { readonly name: string; readonly attributes: Record<string, unknown> }
   /** Its host (`HostPolicy.hostOf`), when known already: a list's URLs are parsed once. */
@@ -48,6 +48,8 @@ export type Preparation =
 
 /** How the engine downloads and saves. */
 export interface EngineConfig extends HttpGet.RequestOptions {
+  /** The batch's gate, set by the engine for the jobs it runs. */
+  readonly gate?: HttpGet.Gate | undefined
   readonly dest: string
   readonly onExists: OnExists
   /** Each saved body's SHA-256 in its outcome, hashed while in memory. */
@@ -122,7 +124,8 @@ const fresh = <R>(job: Job<R>, config: EngineConfig) => {
   const hash = config.hash === true
   const fetch = (name: string) =>
     Effect.map(HttpGet.getAnswer(job.url, config, job.expected), (answer) => [answer, name] as const)
-  const fetched = typeof job.name === "string" ? fetch(job.name) : Effect.flatMap(job.name, fetch)
+  const fetched =
+    typeof job.name === "string" ? fetch(job.name) : Effect.flatMap(job.name(config.gate), fetch)
   const save = ([answer, name]: readonly [Answer, string]) => {
     const body = answer.body ?? new Uint8Array()
     return config.onExists === "rename"
