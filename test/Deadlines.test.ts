@@ -6,11 +6,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import * as Deadlines from "../src/download/internal/deadlines.js"
-import { currentPhaseTracker } from "../src/download/RequestPhases.js"
+import { currentTracker } from "../src/download/RequestPhases.js"
 import { realTick } from "./support/eventually.js"
 
 const timeout = (phase: string) => `timed out: ${phase}`
@@ -81,7 +80,7 @@ const loopback = Effect.acquireRelease(
  * then `onChunk` (in Node's poll phase, as the CLI's client does); told to stop, it fails.
  */
 const bodyFrom = (socket: Net.Socket, length: number, onChunk: () => void) =>
-  Effect.flatMap(FiberRef.get(currentPhaseTracker), (tracker) =>
+  Effect.flatMap(currentTracker, (tracker) =>
     Effect.async<string, string>((resume) => {
       tracker?.enter("body")
       tracker?.onTimeout(() => resume(Effect.fail("stopped")))
@@ -115,7 +114,7 @@ describe("deadlines: one timer for every request", () => {
     Effect.gen(function* () {
       const deadlines = yield* Deadlines.make
       const request = Effect.gen(function* () {
-        const tracker = yield* FiberRef.get(currentPhaseTracker)
+        const tracker = yield* currentTracker
         tracker?.enter("connect")
         yield* Effect.sleep("2900 millis")
         tracker?.enter("response")
@@ -135,7 +134,7 @@ describe("deadlines: one timer for every request", () => {
         Effect.gen(function* () {
           const deadlines = yield* Deadlines.make
           const request = Effect.gen(function* () {
-            const tracker = yield* FiberRef.get(currentPhaseTracker)
+            const tracker = yield* currentTracker
             // in place, a client stops its own wait when told, as the CLI's does
             const stopped = yield* Deferred.make<never, string>()
             tracker?.onTimeout(() => Deferred.unsafeDone(stopped, Effect.fail("stopped")))

@@ -11,7 +11,9 @@ import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import * as Fiber from "effect/Fiber"
+import type * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -333,7 +335,7 @@ describe("the CLI's node:http HttpClient", () => {
             onTimeout: () => {}
           }
           const body = yield* Effect.flatMap(client.get(`${url}/x`), (response) => response.text).pipe(
-            Effect.locally(RequestPhases.currentPhaseTracker, tracker)
+            Effect.provideService(RequestPhases.Tracker, tracker)
           )
           assert.strictEqual(body, "abcd")
           return seen
@@ -396,5 +398,53 @@ describe("the CLI's node:http HttpClient", () => {
         assert.strictEqual(outcome.error?.message, "timed out connecting after 0.3s")
       }).pipe(Effect.provide(Layer.mergeAll(seeingPhases(seen), NodeContext.layer)))
     }
+  )
+
+  it.scoped(
+    "wrapped by HttpClient.mapRequest, it keeps the fast path (in the caller's fiber) and per-phase timeouts",
+    () =>
+      Effect.gen(function* () {
+        const sent: Array<string | undefined> = []
+        // the server reads the request and never answers: the `response` phase runs out
+        const { url, seen } = yield* serve((request) => {
+          sent.push(request.headers["x-app"] as string | undefined)
+        })
+        const ran: Array<FiberId.FiberId> = []
+        const wrapped = Layer.effect(
+          HttpClient.HttpClient,
+          Effect.map(HttpClient.HttpClient, (client) =>
+            client.pipe(
+              HttpClient.mapRequest(HttpClientRequest.setHeader("x-app", "wrapped")),
+              HttpClient.tapRequest(() =>
+                Effect.flatMap(Effect.fiberId, (id) => Effect.sync(() => ran.push(id)))
+              )
+            )
+          )
+        ).pipe(Layer.provideMerge(CliHttpClient.layer))
+        const options = { ...HttpGet.defaultRequestOptions, timeout: Duration.millis(300) }
+        const caller = yield* Effect.fork(
+          Effect.zip(Effect.fiberId, Effect.either(HttpGet.get(`${url}/br.png`, options))).pipe(
+            Effect.provide(wrapped)
+          )
+        )
+        yield* eventually(
+          Effect.sync(() => seen.bodies.length === 1),
+          "the server reading the request"
+        )
+        yield* TestClock.adjust("299 millis")
+        yield* Effect.zipRight(realTick, realTick)
+        assert.isTrue(Option.isNone(yield* Fiber.poll(caller)), "still waiting for the answer at 299 ms")
+        yield* TestClock.adjust("1 millis")
+        const [callerId, result] = yield* Fiber.join(caller)
+        assert.isTrue(Either.isLeft(result))
+        assert.strictEqual(
+          Either.isLeft(result) ? result.left.message : "",
+          "timed out waiting for the answer after 0.3s"
+        )
+        assert.deepStrictEqual(sent, ["wrapped"])
+        // the request ran in the caller's own fiber: no fork per request
+        assert.strictEqual(ran.length, 1)
+        assert.isTrue(Equal.equals(ran[0], callerId))
+      })
   )
 })

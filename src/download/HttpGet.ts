@@ -1,5 +1,6 @@
 /** One HTTP GET of any URL (a flag, its metadata, a listed file): the bytes, or a typed error saying why not. */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
@@ -9,7 +10,7 @@ import { type Answer, redirecting, request } from "./internal/answer.js"
 import type { Expected } from "./internal/contentTypes.js"
 import { type Deadlines, withDeadlines } from "./internal/deadlines.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
-import { StopsOnTimeout } from "./RequestPhases.js"
+import * as RequestPhases from "./RequestPhases.js"
 
 /** How requests are made. */
 export interface RequestOptions {
@@ -79,11 +80,15 @@ const polite = (
   )
 }
 
+const unreported: RequestPhases.Reports = { stopsOnTimeout: false, bodyProgress: false }
+
 const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, conditions: Conditions) =>
-  Effect.flatMap(HttpClient.HttpClient, (client) =>
-    withDeadlines(options.gate?.deadlines, (deadlines) =>
+  Effect.contextWithEffect((context: Context.Context<HttpClient.HttpClient>) => {
+    const client = Context.get(context, HttpClient.HttpClient)
+    const reports = Context.getOrElse(context, RequestPhases.Reporting, () => unreported)
+    return withDeadlines(options.gate?.deadlines, (deadlines) =>
       deadlines.watch(
-        request(redirecting(client), url, options.maxBytes, expected, conditions),
+        request(redirecting(client), url, options.maxBytes, expected, conditions, reports.bodyProgress),
         Duration.toMillis(options.timeout),
         (phase) =>
           withoutStack(
@@ -95,10 +100,10 @@ const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, 
               })
           ),
         // a client that stops its own waits runs in this fiber; any other in one the deadline can interrupt
-        { inPlace: StopsOnTimeout in client }
+        { inPlace: reports.stopsOnTimeout }
       )
     )
-  )
+  })
 
 /** Failures worth another try: the server or the network may answer differently next time. */
 export const isTransient = (error: RequestError): boolean => {

@@ -8,9 +8,8 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import { drain } from "./internal/cappedBody.js"
-import { currentPhaseTracker } from "./RequestPhases.js"
+import { currentTracker } from "./RequestPhases.js"
 
 /** A redirect pointed somewhere the policy does not follow. */
 export class RedirectRefused extends Data.TaggedError("RedirectRefused")<{
@@ -68,9 +67,7 @@ export const follow =
         if (redirects >= limit) return Effect.fail(new TooManyRedirects({ url: from.href, limit }))
         if (!isFollowed(from, to)) return Effect.fail(new RedirectRefused({ from: from.href, to: to.href }))
         return Effect.zipRight(
-          Effect.flatMap(FiberRef.get(currentPhaseTracker), (tracker) =>
-            drain(response, redirectBodyCap, tracker)
-          ),
+          Effect.flatMap(currentTracker, (tracker) => drain(response, redirectBodyCap, tracker)),
           loop(HttpClientRequest.setUrl(request, to), redirects + 1)
         )
       })

@@ -16,12 +16,15 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { currentPhaseTracker, type PhaseTracker, StopsOnTimeout } from "../download/RequestPhases.js"
+import { type PhaseTracker, Reporting, Tracker } from "../download/RequestPhases.js"
 import * as ConnectionPacing from "./internal/connectionPacing.js"
 import { NodeClientResponse } from "./internal/nodeHttpClientResponse.js"
 
@@ -70,13 +73,15 @@ const sendBody = (
  */
 export const make = (agents: Agents): HttpClient.HttpClient => {
   const pacing = ConnectionPacing.make()
-  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (requests) => Effect.flatMap(requests, (request) => send(agents, pacing, request)),
     Effect.succeed
   )
-  // it stops its own waits when a phase runs out (the request, then the body): see `trackPhases`
-  return Object.assign(client, { [StopsOnTimeout]: true })
 }
+
+/** The request's tracker, read from the fiber's context without an effect (the hot path). */
+const trackerOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>): PhaseTracker | undefined =>
+  Option.getOrUndefined(Context.getOption(fiber.currentContext, Tracker))
 
 interface Agents {
   readonly http: Http.Agent
@@ -113,7 +118,7 @@ const send = (
     // phase of the request runs out meanwhile (with 100 queued against a slow host, turns came seconds
     // apart and answers that came in milliseconds were reported as timeouts, measured)
     return Effect.withFiberRuntime((fiber) => {
-      const tracker = fiber.getFiberRef(currentPhaseTracker)
+      const tracker = trackerOf(fiber)
       tracker?.queue()
       return Effect.zipRight(
         clock.sleep(Duration.millis(wait)),
@@ -153,7 +158,7 @@ const sendNow = (
   onStaleSocket: "resend" | "fail" = "resend"
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.withFiberRuntime((fiber) => {
-    const tracker = fiber.getFiberRef(currentPhaseTracker)
+    const tracker = trackerOf(fiber)
     return Effect.async((resume) => {
       const options: Http.RequestOptions = { method: request.method, headers: request.headers }
       const nodeRequest =
@@ -208,7 +213,7 @@ const trackPhases = (nodeRequest: Http.ClientRequest, tracker: PhaseTracker) => 
 }
 
 /** The client with keep-alive agents for the layer's life (no cap on sockets: `maxSockets` is unbounded). */
-export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
+export const layer: Layer.Layer<HttpClient.HttpClient | Reporting> = Layer.scoped(
   HttpClient.HttpClient,
   Effect.map(
     Effect.acquireRelease(
@@ -224,4 +229,7 @@ export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
     ),
     make
   )
+).pipe(
+  // it reports every phase, and stops its own waits when one runs out (the request, then the body)
+  Layer.merge(Layer.succeed(Reporting, { stopsOnTimeout: true, bodyProgress: true }))
 )

@@ -9,11 +9,10 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { currentPhaseTracker, type PhaseTracker } from "../download/RequestPhases.js"
-import { MemoryResponse, ReportingResponse } from "./internal/memoryResponse.js"
+import { currentTracker, type PhaseTracker, Reporting } from "../download/RequestPhases.js"
+import { MemoryResponse } from "./internal/memoryResponse.js"
 
 /** One piece of a body, arriving `after` the previous one (or the headers). */
 export interface Chunk {
@@ -81,7 +80,7 @@ export const make = (
   const reports = options.reportsPhases ?? true
   const client = HttpClient.make((request, url) =>
     Effect.gen(function* () {
-      const tracker: PhaseTracker | undefined = reports ? yield* FiberRef.get(currentPhaseTracker) : undefined
+      const tracker: PhaseTracker | undefined = reports ? yield* currentTracker : undefined
       const attempt = stats.requests.filter((u) => u === url.href).length
       stats.requests.push(url.href)
       stats.started.push({ url: url.href, at: yield* Clock.currentTimeMillis, headers: request.headers })
@@ -136,11 +135,13 @@ export const make = (
       )
       if (reply.stall !== true && pieces.length === 0) yield* end
       tracker?.enter("body")
-      const Response = reports ? ReportingResponse : MemoryResponse
-      return new Response(request, reply.status, headers, body)
+      return new MemoryResponse(request, reply.status, headers, body)
     })
   )
-  return { layer: Layer.succeed(HttpClient.HttpClient, client), client, stats }
+  // reporting, it tells each body chunk itself (its body can be read whole); its requests run in a
+  // fiber of their own
+  const reporting = Layer.succeed(Reporting, { stopsOnTimeout: false, bodyProgress: reports })
+  return { layer: Layer.merge(Layer.succeed(HttpClient.HttpClient, client), reporting), client, stats }
 }
 
 /**

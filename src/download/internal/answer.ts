@@ -11,7 +11,6 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import {
   BodyTooLarge,
   FlagNotFound,
@@ -22,7 +21,7 @@ import {
   withoutStack
 } from "../DownloadErrors.js"
 import * as Redirects from "../Redirects.js"
-import { currentPhaseTracker, type PhaseTracker } from "../RequestPhases.js"
+import { currentTracker, type PhaseTracker } from "../RequestPhases.js"
 import { type Oversized, readCapped } from "./cappedBody.js"
 import { acceptsContentType, type Expected } from "./contentTypes.js"
 import { reasonOf } from "./statusReasons.js"
@@ -74,10 +73,11 @@ const bodyOf = (
   url: string,
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number,
-  tracker: PhaseTracker | undefined
+  tracker: PhaseTracker | undefined,
+  bodyProgress: boolean
 ): Effect.Effect<Uint8Array, RequestError> =>
   Effect.mapError(
-    readCapped(response, maxBytes, tracker),
+    readCapped(response, maxBytes, tracker, bodyProgress),
     (error: HttpClientError.ResponseError | Oversized) =>
       error._tag === "Oversized" ? tooLarge(url, maxBytes) : transport(url, error)
   )
@@ -99,9 +99,10 @@ export const request = (
   url: string,
   maxBytes: number,
   expected: Expected,
-  conditions?: Readonly<Record<string, string>> | undefined
+  conditions: Readonly<Record<string, string>> | undefined,
+  bodyProgress: boolean
 ): Effect.Effect<Answer, RequestError> =>
-  Effect.flatMap(FiberRef.get(currentPhaseTracker), (tracker) =>
+  Effect.flatMap(currentTracker, (tracker) =>
     Effect.flatMap(
       Effect.mapError(
         conditions === undefined ? client.get(url) : client.get(url, { headers: conditions }),
@@ -114,14 +115,14 @@ export const request = (
         if (status === 200) {
           const contentType = headers["content-type"]
           if (acceptsContentType(expected, contentType)) {
-            return Effect.map(bodyOf(url, response, maxBytes, tracker), (body) => ({
+            return Effect.map(bodyOf(url, response, maxBytes, tracker, bodyProgress), (body) => ({
               body,
               etag: headers.etag,
               lastModified: headers["last-modified"]
             }))
           }
           return Effect.zipRight(
-            Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)),
+            Effect.ignore(bodyOf(url, response, errorBodyCap, tracker, bodyProgress)),
             Effect.fail(
               withoutStack(() => new UnexpectedContentType({ url, contentType: contentType ?? "" }))
             )
@@ -129,10 +130,10 @@ export const request = (
         }
         if (status === 304 && conditions !== undefined) {
           const answer = { body: undefined, etag: headers.etag, lastModified: headers["last-modified"] }
-          return Effect.as(Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)), answer)
+          return Effect.as(Effect.ignore(bodyOf(url, response, errorBodyCap, tracker, bodyProgress)), answer)
         }
         return Effect.zipRight(
-          Effect.ignore(bodyOf(url, response, errorBodyCap, tracker)),
+          Effect.ignore(bodyOf(url, response, errorBodyCap, tracker, bodyProgress)),
           statusFailure(url, status, headers["retry-after"])
         )
       }

@@ -3,7 +3,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { type PhaseTracker, ReportsBodyProgress } from "../RequestPhases.js"
+import type { PhaseTracker } from "../RequestPhases.js"
 
 /** The body is larger than the cap it was read under. */
 export interface Oversized {
@@ -20,12 +20,13 @@ const oversized: Oversized = { _tag: "Oversized" }
 export const readCapped = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number,
-  tracker: PhaseTracker | undefined
+  tracker: PhaseTracker | undefined,
+  bodyProgress: boolean
 ): Effect.Effect<Uint8Array, HttpClientError.ResponseError | Oversized> => {
   const contentLength = response.headers["content-length"]
   const declared = contentLength === undefined ? Number.NaN : Number(contentLength)
   if (declared > maxBytes) return Effect.fail(oversized)
-  if (Number.isFinite(declared) && ReportsBodyProgress in response) {
+  if (Number.isFinite(declared) && bodyProgress) {
     return Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer))
   }
   tracker?.enter("body")
@@ -55,4 +56,4 @@ export const drain = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number,
   tracker: PhaseTracker | undefined
-): Effect.Effect<void> => Effect.ignore(readCapped(response, maxBytes, tracker))
+): Effect.Effect<void> => Effect.ignore(readCapped(response, maxBytes, tracker, false))

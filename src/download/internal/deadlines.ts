@@ -16,7 +16,7 @@ import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Scheduler from "effect/Scheduler"
 import type * as Scope from "effect/Scope"
-import { currentPhaseTracker } from "../RequestPhases.js"
+import { Tracker } from "../RequestPhases.js"
 import { type Expired, Lane, Watch } from "./deadlineLanes.js"
 
 export type { Expired } from "./deadlineLanes.js"
@@ -33,7 +33,7 @@ const ioTurn = Effect.zipRight(hop, hop)
 export interface Deadlines {
   /**
    * Runs `self` in a fiber of its own, failing with `onTimeout(phase)` when a phase (restarted by the
-   * `PhaseTracker` in `currentPhaseTracker`, which `self`'s client may drive) outlasts `timeoutMs`.
+   * `Tracker` in its context, which `self`'s client may drive) outlasts `timeoutMs`.
    * With `fixed`, the deadline is not restarted by phases: a limit on the whole of `self`.
    */
   readonly watch: <A, E, R, E2>(
@@ -136,7 +136,7 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
       let timedOut: ((phase: Expired) => void) | undefined
       const entry = new Watch(lane, fixed ? "total" : "response", (phase) => timedOut?.(phase))
       // a fixed deadline leaves the phases of what it runs to their own watches
-      const run = fixed ? self : Effect.locally(self, currentPhaseTracker, entry)
+      const run = fixed ? self : Effect.provideService(self, Tracker, entry)
       return Effect.flatMap(Effect.fork(restore(run)), (child) =>
         restore(
           Effect.async<A, E | E2>((resume) => {
@@ -162,7 +162,7 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
   }
 
   /**
-   * `self` in the caller's fiber, for a client that stops its own wait when told (`StopsOnTimeout`):
+   * `self` in the caller's fiber, for a client that stops its own wait when told (`Reporting.stopsOnTimeout`):
    * when a phase runs out, the client's stop makes `self` fail, and that failure is the timeout's.
    */
   const watchInPlace = <A, E, R, E2>(
@@ -178,7 +178,7 @@ export const make: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(fun
         entry.stop?.()
       })
       lane.arm(entry)
-      return Effect.locally(self, currentPhaseTracker, entry).pipe(
+      return Effect.provideService(self, Tracker, entry).pipe(
         Effect.onExit(() => Effect.sync(() => entry.end())),
         Effect.catchAll((error) => Effect.fail(expired === undefined ? error : onTimeout(expired)))
       )

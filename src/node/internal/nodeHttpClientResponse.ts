@@ -11,7 +11,7 @@ import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
-import { type PhaseTracker, ReportsBodyProgress } from "../../download/RequestPhases.js"
+import type { PhaseTracker } from "../../download/RequestPhases.js"
 
 /** A body that ended before its `Content-Length`: the connection closed mid-transfer. */
 export class IncompleteBody extends Error {
@@ -36,7 +36,6 @@ type Body =
 export class NodeClientResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly [ReportsBodyProgress] = true
   private cachedHeaders: Headers.Headers | undefined
   private body: Body | undefined
   private waiting: Array<(body: Body) => void> | undefined

@@ -10,7 +10,6 @@ import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { ReportsBodyProgress } from "../../download/RequestPhases.js"
 
 /** An answer whose body is an Effect `Stream`, timed on Effect's clock. */
 export class MemoryResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
@@ -66,9 +65,4 @@ export class MemoryResponse extends Inspectable.Class implements HttpClientRespo
   override toJSON(): unknown {
     return HttpIncomingMessage.inspect(this, { _id: "MemoryHttpClient.MemoryResponse", status: this.status })
   }
-}
-
-/** A reporting response: the downloader reads it whole and lets it report body progress. */
-export class ReportingResponse extends MemoryResponse {
-  readonly [ReportsBodyProgress] = true
 }
