@@ -13,10 +13,10 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 // deep imports, as an app that cares about its memory would: the barrels load every module (the
 // live heap after a full GC was 32 MB through them, 26 MB this way; V8 lets the heap grow to ~4× that)
-import * as CountryCodes from "../../dist/lib/CountryCodes.js"
-import { downloadStream } from "../../dist/lib/Downloader.js"
-import * as HttpGet from "../../dist/lib/HttpGet.js"
-import * as CliHttpClient from "../../dist/lib/internal/nodeHttpClient.js"
+import * as CountryCodes from "../../dist/lib/download/CountryCodes.js"
+import { downloadStream } from "../../dist/lib/download/Downloader.js"
+import * as HttpGet from "../../dist/lib/download/HttpGet.js"
+import * as CliHttpClient from "../../dist/lib/node/NodeHttpClient.js"
 
 const [baseUrl, total = "100000", concurrency = "200"] = process.argv.slice(2)
 const n = Number(total)

@@ -26,5 +26,5 @@ Effect.runPromise(
   )
 ).then(([spawned, node]) => {
   if (![...spawned, ...node].every(Boolean)) throw new Error("a prime check disagrees with the book")
-  console.log("packed prime pool: the book's 20 answers, from effect-flags/prime-worker and layerNode")
+  console.log("packed prime pool: the book's 20 answers, from effect-flags/prime-worker and NodePrimePool.layer")
 })
