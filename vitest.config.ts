@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
 /**
- * Files that run real processes (the bin, servers, tmux) or measure the process they run in (Soak:
- * its heap and descriptors): each in a process of its own. They mostly wait, so they run beside the rest.
+ * Files that run real processes (the bin, servers, tmux; the book's Python server among them) or measure
+ * the process they run in (Soak: its heap and descriptors): in forks, apart from the in-process files.
+ * They mostly wait, so they run beside the rest.
  */
 const processes = [
   "test/**/*.e2e.test.ts",
@@ -12,12 +13,6 @@ const processes = [
   "test/Soak.test.ts",
   "test/DownloadScreen.test.ts"
 ]
-/**
- * The book's servers with a listen backlog of 5: a server that is not given the CPU for a few
- * milliseconds drops connects, and answers then come late. They run alone, once all the rest is done.
- */
-const peers = ["test/BookPeers.e2e.test.ts"]
-
 const alias = {
   // examples import the package by name, as an app would; here that name is the source
   "effect-flags/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
@@ -62,11 +57,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { ...shared, name: "processes", pool: "forks", include: processes, exclude: peers }
-      },
-      {
-        resolve: { alias },
-        test: { ...shared, name: "peers", pool: "forks", include: peers, sequence: { groupOrder: 1 } }
+        test: { ...shared, name: "processes", pool: "forks", include: processes }
       }
     ]
   }
