@@ -9,17 +9,17 @@
  * session), `journal` (a session journal: `JournalFormat.test.ts` reads it). The commands of one block
  * run in one folder, in order (each checked after those before it have run). Ports, times, rates and
  * fiber numbers may differ from the documentation's; everything else must match. Each test names the
- * block as `file:line`.
+ * block as `file:line`. Links between the files (`[…](docs/cli.md#exit-codes)`) must lead somewhere.
  */
 import { execFile, spawn } from "node:child_process"
-import { mkdirSync, rmSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { dirname, join, relative, resolve } from "node:path"
 import { promisify } from "node:util"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as ProgressEvent from "../src/ProgressEvent.js"
 import { bin, runCli, tempDir } from "./support/cli.js"
-import { type Block, blocksOf, docFiles, root, textOf } from "./support/docs.js"
+import { anchorsOf, type Block, blocksOf, docFiles, linksOf, root, textOf } from "./support/docs.js"
 import { haveTmux, openTmux, terminalEnv } from "./support/tmux.js"
 
 const blocks: ReadonlyArray<Block> = docFiles.flatMap(blocksOf)
@@ -130,6 +130,50 @@ describe.concurrent("the documentation's code blocks say what they print", () =>
     assert.strictEqual(journals.length, 1)
     // the README alone had 14 checked blocks before it was split into docs/: none may be lost
     assert.isAtLeast(checked.length, 14, checked.map((block) => block.at).join("\n"))
+  })
+
+  it.each(
+    docFiles.flatMap(linksOf).map((link) => ({ link, at: `${link.file}:${link.line}`, to: link.target }))
+  )("the link at $at leads to $to", ({ link }) => {
+    const [path = "", anchor] = link.target.split("#")
+    const file = path === "" ? link.file : relative(root, resolve(root, dirname(link.file), path))
+    assert.isFalse(file.startsWith(".."), `outside the repository: ${file}`)
+    assert.isTrue(existsSync(join(root, file)), `no such file: ${file}`)
+    if (anchor !== undefined) {
+      assert.isTrue(file.endsWith(".md"), `an anchor into a file that is not Markdown: ${file}`)
+      assert.isTrue(anchorsOf(file).has(anchor), `no heading #${anchor} in ${file}`)
+    }
+  })
+
+  it.each(
+    docFiles.flatMap((file) =>
+      textOf(file)
+        .split("\n")
+        .flatMap((line, i) =>
+          /npm install .*effect-flags/.test(line) ? [{ line, at: `${file}:${i + 1}` }] : []
+        )
+    )
+  )("the install line at $at pins the peers package.json asks for", ({ line }) => {
+    // an unpinned @effect/platform-node is a 4.x release, for Effect 4: npm refuses it beside Effect 3
+    const { peerDependencies } = JSON.parse(textOf("package.json")) as {
+      readonly peerDependencies: Record<string, string>
+    }
+    const packages = line
+      .replace(/\s+#.*$/, "")
+      .split(/\s+/)
+      .slice(2)
+    const effects = packages.filter(
+      (name) => name === "effect" || name.startsWith("effect@") || name.startsWith("@effect/")
+    )
+    assert.isAtLeast(effects.length, 3, line)
+    for (const spec of effects) {
+      const at = spec.lastIndexOf("@")
+      assert.isAbove(at, 0, `not pinned: ${spec}`)
+      const range = peerDependencies[spec.slice(0, at)]
+      assert.isDefined(range, `not a peer: ${spec}`)
+      // `^3.22` for a peer range of `^3.22.0`
+      assert.strictEqual(spec.slice(at + 1), range?.replace(/\.0$/, ""), spec)
+    }
   })
 
   it.each(
