@@ -1,4 +1,4 @@
-// The prime pool from the installed package, both ways the README shows: threads spawned from the
+// The prime pool from the installed package, both ways docs/library.md shows: threads spawned from the
 // package's worker entry point resolved by name (effect-flags/prime-worker), and PrimePool.layerNode.
 import { Worker } from "node:worker_threads"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
