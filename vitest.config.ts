@@ -3,9 +3,8 @@ import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
 /**
- * Files that run real processes (the bin, servers, tmux; the book's Python server among them) or measure
- * the process they run in (Soak: its heap and descriptors): in forks, apart from the in-process files.
- * They mostly wait, so they run beside the rest.
+ * Files that run real processes (the bin, servers, tmux) or measure the process they run in (Soak:
+ * its heap and descriptors): each in a process of its own. They mostly wait, so they run beside the rest.
  */
 const processes = [
   "test/**/*.e2e.test.ts",
@@ -13,6 +12,13 @@ const processes = [
   "test/Soak.test.ts",
   "test/DownloadScreen.test.ts"
 ]
+/**
+ * The book's servers with a listen backlog of 5: once their accept queue is full, a connect or a request
+ * waits in the kernel's retransmissions (1, 3, 7 … s; measured up to 130 s beside the other files). They
+ * run once all the rest is done, their four tests side by side.
+ */
+const peers = ["test/BookPeers.e2e.test.ts"]
+
 const alias = {
   // examples import the package by name, as an app would; here that name is the source
   "effect-flags/testing": fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
@@ -57,7 +63,11 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { ...shared, name: "processes", pool: "forks", include: processes }
+        test: { ...shared, name: "processes", pool: "forks", include: processes, exclude: peers }
+      },
+      {
+        resolve: { alias },
+        test: { ...shared, name: "peers", pool: "forks", include: peers, sequence: { groupOrder: 1 } }
       }
     ]
   }
