@@ -1,5 +1,5 @@
 // Bundles the `flags` executable: dist/flags.cjs is the whole CLI in one file (one file loads in a
-// third of the time the unbundled module graph of effect + @effect/* takes, see README, Performance),
+// third of the time the unbundled module graph of effect + @effect/* takes, see docs/performance.md),
 // dist/bin.js the loader that runs it through V8's code cache (scripts/bin-loader.js), dist/prime-worker.js
 // the worker threads' entry point. A training run
 // (a download from the embedded server) leaves the cache of the functions a download compiles.

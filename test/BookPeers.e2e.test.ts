@@ -53,7 +53,8 @@ const hitAsHardAsYouCan = async (baseUrl: string) => {
   for (const file of files) assert.isTrue(readFileSync(join(dest, file)).equals(bundledPng(file.slice(0, 2))))
 }
 
-describe("the book's servers", () => {
+// each test has its own server, dest and bin: they run side by side
+describe.concurrent("the book's servers", () => {
   const servers: Array<ServerProcess> = []
   afterAll(() => Promise.all(servers.map((server) => server.stop())))
 

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as JournalFormat from "../src/session/JournalFormat.js"
+import { blocksOf, docFiles } from "./support/docs.js"
 
 const fetchHeader: JournalFormat.Header = {
   command: "fetch",
@@ -94,12 +93,12 @@ describe("JournalFormat", () => {
   })
 })
 
-describe("the README's journal", () => {
+describe("the documentation's journal", () => {
   it("the example under `readme-check: journal` is a journal this version reads", () => {
-    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8")
-    const block = /<!-- readme-check: journal -->\n```\n([\s\S]*?)\n```/.exec(readme)?.[1]
+    const [block, ...more] = docFiles.flatMap(blocksOf).filter((b) => b.directive === "journal")
     assert.isDefined(block)
-    const contents = Either.getOrThrow(JournalFormat.parse(bytes(`${block}\n`), "README"))
+    assert.deepStrictEqual(more, [])
+    const contents = Either.getOrThrow(JournalFormat.parse(bytes(`${block.lines.join("\n")}\n`), block.at))
     assert.deepStrictEqual(
       contents.header.items.map((item) => item.id),
       ["BR", "CN", "ZZ"]

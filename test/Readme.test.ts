@@ -1,43 +1,28 @@
 /**
- * Every code block of the README that claims an output is run and its output compared: TypeScript
- * blocks (type-checked, then run with tsx; `console.log(…) // output` says what each line prints) and
- * `$ npx flags …` sessions (the real bin; lines marked `← stderr` are expected on stderr, a line `…`
- * stands for any lines, and `<!-- readme-check: unordered -->` allows any order). Comments before a
- * block say more: `tmux WxH` (the screen at the end of a run in a real terminal of that size),
- * `ndjson` (each line is a progress event), `excerpt of FILE` (the lines stand in FILE, in order),
- * `GET …` (requests made to a `flags serve` session). The commands of one block run in one folder, in
- * order (each checked after those before it have run). Ports, times, rates and fiber numbers may differ
- * from the README's; everything else must match.
+ * Every code block of the documentation (README.md and each `docs/*.md`) that claims an output is run
+ * and its output compared: TypeScript blocks (type-checked, then run with tsx; `console.log(…) // output`
+ * says what each line prints) and `$ npx flags …` sessions (the real bin; lines marked `← stderr` are
+ * expected on stderr, a line `…` stands for any lines, and `<!-- readme-check: unordered -->` allows any
+ * order). Comments before a block say more: `tmux WxH` (the screen at the end of a run in a real
+ * terminal of that size), `ndjson` (each line is a progress event), `excerpt of FILE` (the lines stand
+ * in FILE, a path from the repository's root, in order), `GET …` (requests made to a `flags serve`
+ * session), `journal` (a session journal: `JournalFormat.test.ts` reads it). The commands of one block
+ * run in one folder, in order (each checked after those before it have run). Ports, times, rates and
+ * fiber numbers may differ from the documentation's; everything else must match. Each test names the
+ * block as `file:line`. Links between the files (`[…](docs/cli.md#exit-codes)`) must lead somewhere.
  */
 import { execFile, spawn } from "node:child_process"
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { dirname, join, relative, resolve } from "node:path"
 import { promisify } from "node:util"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as ProgressEvent from "../src/terminal/ProgressEvent.js"
 import { bin, runCli, tempDir } from "./support/cli.js"
+import { anchorsOf, type Block, blocksOf, docFiles, linksOf, root, textOf } from "./support/docs.js"
 import { haveTmux, openTmux, terminalEnv } from "./support/tmux.js"
 
-const root = join(import.meta.dirname, "..")
-const readme = readFileSync(join(root, "README.md"), "utf8")
-
-interface Block {
-  readonly language: string
-  readonly lines: ReadonlyArray<string>
-  /** The `<!-- readme-check: … -->` comment right before the block, if any. */
-  readonly directive: string | undefined
-  readonly line: number
-}
-
-const blocks: ReadonlyArray<Block> = [
-  ...readme.matchAll(/(?:<!-- readme-check: (.*?) -->\n)?```(\w*)\n([\s\S]*?)\n```/g)
-].map((match) => ({
-  directive: match[1],
-  language: match[2] ?? "",
-  lines: (match[3] ?? "").split("\n"),
-  line: readme.slice(0, match.index).split("\n").length
-}))
+const blocks: ReadonlyArray<Block> = docFiles.flatMap(blocksOf)
 
 /** What may differ from run to run: ports, times, rates, fiber numbers. */
 const normalize = (line: string) =>
@@ -54,7 +39,8 @@ interface Session {
   readonly args: ReadonlyArray<string>
   readonly shown: ReadonlyArray<string>
   readonly directive: string | undefined
-  readonly line: number
+  /** `file:line` of the command. */
+  readonly at: string
   /** The commands before it in its block: run first, in the same folder (a session resumed, say). */
   readonly before: ReadonlyArray<ReadonlyArray<string>>
 }
@@ -101,13 +87,25 @@ const sessions: ReadonlyArray<Session> = blocks.flatMap((block) => {
     args: commandOf(block.lines[start] ?? "") ?? [],
     shown: block.lines.slice(start + 1, starts[k + 1] ?? block.lines.length),
     directive: block.directive,
-    line: block.line + start + 1,
+    at: `${block.file}:${block.line + start + 1}`,
     before: starts.slice(0, k).map((earlier) => commandOf(block.lines[earlier] ?? "") ?? [])
   }))
 })
 const screens = sessions.filter((session) => session.directive?.startsWith("tmux ") === true)
 const printing = sessions.filter((session) => !screens.includes(session))
+/** `npm install … effect-flags …`: its Effect packages must be pinned as package.json's peers are. */
+const isInstallLine = (line: string) => /npm install .*effect-flags/.test(line)
 const ndjson = blocks.filter((block) => block.directive === "ndjson")
+const journals = blocks.filter((block) => block.directive === "journal")
+/** The blocks some test checks: run, type-checked, compared, decoded or found in a file. */
+const checked = blocks.filter(
+  (block) =>
+    typeChecked.includes(block) ||
+    excerpts.includes(block) ||
+    ndjson.includes(block) ||
+    journals.includes(block) ||
+    block.lines.some((line) => commandOf(line) !== undefined || isInstallLine(line))
+)
 
 const scratch = join(root, ".readme-check")
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -124,19 +122,65 @@ const run = async (file: string, args: ReadonlyArray<string>, cwd?: string) => {
 }
 
 // each block runs on its own (its own directory, port, tmux server), so they run side by side
-describe.concurrent("the README's code blocks say what they print", () => {
+describe.concurrent("the documentation's code blocks say what they print", () => {
   it("finds the blocks that claim an output", () => {
     assert.isAtLeast(typescript.length, 2)
     assert.isAtLeast(printing.length, 2)
     assert.isAtLeast(screens.length, 2)
     assert.isAtLeast(ndjson.length, 1)
     assert.isAtLeast(excerpts.length, 1)
+    assert.strictEqual(journals.length, 1)
+    // 14 checked blocks in the README before it was split into docs/, 30 in README.md and docs/ after:
+    // a block that loses its comment (or a file that is not read) is no longer checked, and shows here
+    assert.isAtLeast(checked.length, 30, checked.map((block) => block.at).join("\n"))
   })
 
   it.each(
-    excerpts.map((block) => ({ block, at: block.line, file: block.directive?.replace("excerpt of ", "") }))
-  )("the excerpt at line $at stands in $file, line by line", ({ block, file }) => {
-    const source = readFileSync(join(root, file ?? ""), "utf8").split("\n")
+    docFiles.flatMap(linksOf).map((link) => ({ link, at: `${link.file}:${link.line}`, to: link.target }))
+  )("the link at $at leads to $to", ({ link }) => {
+    const [path = "", anchor] = link.target.split("#")
+    const file = path === "" ? link.file : relative(root, resolve(root, dirname(link.file), path))
+    assert.isFalse(file.startsWith(".."), `outside the repository: ${file}`)
+    assert.isTrue(existsSync(join(root, file)), `no such file: ${file}`)
+    if (anchor !== undefined) {
+      assert.isTrue(file.endsWith(".md"), `an anchor into a file that is not Markdown: ${file}`)
+      assert.isTrue(anchorsOf(file).has(anchor), `no heading #${anchor} in ${file}`)
+    }
+  })
+
+  it.each(
+    docFiles.flatMap((file) =>
+      textOf(file)
+        .split("\n")
+        .flatMap((line, i) => (isInstallLine(line) ? [{ line, at: `${file}:${i + 1}` }] : []))
+    )
+  )("the install line at $at pins the peers package.json asks for", ({ line }) => {
+    // an unpinned @effect/platform-node is a 4.x release, for Effect 4: npm refuses it beside Effect 3
+    const { peerDependencies } = JSON.parse(textOf("package.json")) as {
+      readonly peerDependencies: Record<string, string>
+    }
+    const packages = line
+      .replace(/\s+#.*$/, "")
+      .split(/\s+/)
+      .slice(2)
+    const effects = packages.filter(
+      (name) => name === "effect" || name.startsWith("effect@") || name.startsWith("@effect/")
+    )
+    assert.isAtLeast(effects.length, 3, line)
+    for (const spec of effects) {
+      const at = spec.lastIndexOf("@")
+      assert.isAbove(at, 0, `not pinned: ${spec}`)
+      const range = peerDependencies[spec.slice(0, at)]
+      assert.isDefined(range, `not a peer: ${spec}`)
+      // `^3.22` for a peer range of `^3.22.0`
+      assert.strictEqual(spec.slice(at + 1), range?.replace(/\.0$/, ""), spec)
+    }
+  })
+
+  it.each(
+    excerpts.map((block) => ({ block, at: block.at, file: block.directive?.replace("excerpt of ", "") }))
+  )("the excerpt at $at stands in $file, line by line", ({ block, file }) => {
+    const source = textOf(file ?? "").split("\n")
     let at = 0
     for (const line of block.lines.filter((l) => l.trim() !== "")) {
       at = source.indexOf(line, at)
@@ -144,17 +188,15 @@ describe.concurrent("the README's code blocks say what they print", () => {
     }
   })
 
-  it.each(ndjson.map((block) => ({ block, at: block.line })))(
-    "each line of the NDJSON block at line $at is a progress event of the documented schema",
+  it.each(ndjson.map((block) => ({ block, at: block.at })))(
+    "each line of the NDJSON block at $at is a progress event of the documented schema",
     ({ block }) => {
       for (const line of block.lines) assert.isTrue(Either.isRight(ProgressEvent.decodeLine(line)), line)
     }
   )
 
-  it
-    .skipIf(!haveTmux)
-    .each(screens.map((session) => ({ session, at: session.line, size: session.directive })))(
-    "the screen at line $at ($size) is what a terminal shows at the end of the run",
+  it.skipIf(!haveTmux).each(screens.map((session) => ({ session, at: session.at, size: session.directive })))(
+    "the screen at $at ($size) is what a terminal shows at the end of the run",
     async ({ session }) => {
       const [columns, rows] = (session.directive ?? "").replace("tmux ", "").split("x").map(Number)
       const screen = await inTmux(session.args, columns ?? 80, rows ?? 24)
@@ -166,7 +208,8 @@ describe.concurrent("the README's code blocks say what they print", () => {
       )
     }
   )
-  if (!haveTmux) it.skip("tmux is not installed here: the README's screens were not compared", () => {})
+  if (!haveTmux)
+    it.skip("tmux is not installed here: the documentation's screens were not compared", () => {})
 
   it("its TypeScript blocks type-check against the library", async () => {
     mkdirSync(scratch, { recursive: true })
@@ -182,8 +225,8 @@ describe.concurrent("the README's code blocks say what they print", () => {
     await run(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch])
   })
 
-  it.each(typescript.map((block, i) => ({ i, block, at: block.line })))(
-    "the TypeScript block at line $at prints what its comments say",
+  it.each(typescript.map((block, i) => ({ i, block, at: block.at })))(
+    "the TypeScript block at $at prints what its comments say",
     async ({ i, block }) => {
       mkdirSync(scratch, { recursive: true })
       const file = join(scratch, `run${i}.ts`)
@@ -195,8 +238,8 @@ describe.concurrent("the README's code blocks say what they print", () => {
     }
   )
 
-  it.each(printing.map((session) => ({ session, at: session.line, command: session.args.join(" ") })))(
-    "the session at line $at (flags $command) prints what it shows",
+  it.each(printing.map((session) => ({ session, at: session.at, command: session.args.join(" ") })))(
+    "the session at $at (flags $command) prints what it shows",
     async ({ session }) => {
       const { args, shown } = session
       const cwd = tempDir()

@@ -1,4 +1,4 @@
-// The prime pool from the installed package, both ways the README shows: threads spawned from the
+// The prime pool from the installed package, both ways docs/library.md shows: threads spawned from the
 // package's worker entry point resolved by name (effect-flags/prime-worker), and NodePrimePool.layer.
 import { Worker } from "node:worker_threads"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
@@ -26,5 +26,7 @@ Effect.runPromise(
   )
 ).then(([spawned, node]) => {
   if (![...spawned, ...node].every(Boolean)) throw new Error("a prime check disagrees with the book")
-  console.log("packed prime pool: the book's 20 answers, from effect-flags/prime-worker and NodePrimePool.layer")
+  console.log(
+    "packed prime pool: the book's 20 answers, from effect-flags/prime-worker and NodePrimePool.layer"
+  )
 })
