@@ -13,7 +13,7 @@ tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 peer() { node -p "require('$root/node_modules/$1/package.json').version"; }
 # the README's install line, run as it is written; `effect-flags` is the tarball, named in package.json
 install_line="npm install effect-flags effect@^3.22 @effect/platform@^0.97 @effect/platform-node@^0.108"
-grep -qF "\`$install_line\`" README.md || { echo "pack-check: README's install line is not: $install_line"; exit 1; }
+grep -qxF "$install_line" README.md || { echo "pack-check: README's install line is not: $install_line"; exit 1; }
 app() {
   mkdir "$work/$1" && cd "$work/$1"
   echo "{ \"name\": \"pack-check-$1\", \"private\": true, \"type\": \"module\", \"dependencies\": { \"effect-flags\": \"file:../$tarball\" } }" > package.json
