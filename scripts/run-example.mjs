@@ -1,7 +1,10 @@
-// `npm run example -- NAME [args]`: runs examples/NAME.ts with tsx; `effect-flags` resolves to src/
-// through tsconfig's paths, as it resolves to the installed package in your own app.
+// `npm run example -- NAME [args]`: runs examples/NAME.ts, bundled (scripts/bundle-program.mjs) into
+// node_modules/.cache; `effect-flags` resolves to src/ through tsconfig's paths, as it resolves to the
+// installed package in your own app. An example with a NAME.test.ts runs its test with vitest.
 import { spawnSync } from "node:child_process"
-import { existsSync, readdirSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs"
+import { join } from "node:path"
+import { bundleProgram } from "./bundle-program.mjs"
 
 const [name, ...args] = process.argv.slice(2)
 const names = readdirSync(new URL("../examples", import.meta.url))
@@ -12,7 +15,19 @@ if (!name || !names.includes(name)) {
   process.exit(2)
 }
 const bin = (tool) => new URL(`../node_modules/.bin/${tool}`, import.meta.url).pathname
+const program = async () => {
+  const cache = new URL("../node_modules/.cache/effect-flags/examples", import.meta.url).pathname
+  mkdirSync(cache, { recursive: true })
+  // a file of this run's own: two runs at once never start each other's half-written bundle
+  const bundle = join(cache, `${name}.${process.pid}.mjs`)
+  await bundleProgram(new URL(`../examples/${name}.ts`, import.meta.url).pathname, bundle)
+  try {
+    return spawnSync(process.execPath, [bundle, ...args], { stdio: "inherit" })
+  } finally {
+    rmSync(bundle, { force: true })
+  }
+}
 const result = existsSync(new URL(`../examples/${name}.test.ts`, import.meta.url))
   ? spawnSync(bin("vitest"), ["run", `examples/${name}.test.ts`], { stdio: "inherit" })
-  : spawnSync(bin("tsx"), [`examples/${name}.ts`, ...args], { stdio: "inherit" })
+  : await program()
 process.exit(result.status ?? 1)

@@ -1,6 +1,6 @@
 /**
  * Every code block of the documentation (README.md and each `docs/*.md`) that claims an output is run
- * and its output compared: TypeScript blocks (type-checked, then run with tsx; `console.log(…) // output`
+ * and its output compared: TypeScript blocks (type-checked, then bundled and run; `console.log(…) // output`
  * says what each line prints) and `$ npx flags …` sessions (the real bin; lines marked `← stderr` are
  * expected on stderr, a line `…` stands for any lines, and `<!-- readme-check: unordered -->` allows any
  * order). Comments before a block say more: `tmux WxH` (the screen at the end of a run in a real
@@ -17,9 +17,11 @@ import { dirname, join, relative, resolve } from "node:path"
 import { promisify } from "node:util"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import { bundleProgram } from "../scripts/bundle-program.mjs"
 import * as ProgressEvent from "../src/terminal/ProgressEvent.js"
 import { bin, runCli, tempDir } from "./support/cli.js"
 import { anchorsOf, type Block, blocksOf, docFiles, linksOf, root, textOf } from "./support/docs.js"
+import { isFresh } from "./support/freshness.js"
 import { haveTmux, openTmux, terminalEnv } from "./support/tmux.js"
 
 const blocks: ReadonlyArray<Block> = docFiles.flatMap(blocksOf)
@@ -108,6 +110,13 @@ const checked = blocks.filter(
 )
 
 const scratch = join(root, ".readme-check")
+/** What `npm run build` declares for each entry point of the package. */
+const declarations = [
+  "index",
+  ...["download", "node", "primes", "server", "session", "terminal", "testing"].map(
+    (entry) => `${entry}/index`
+  )
+].map((name) => `dist/lib/${name}.d.ts`)
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 const execFileAsync = promisify(execFile)
@@ -216,12 +225,26 @@ describe.concurrent("the documentation's code blocks say what they print", () =>
     for (const [i, block] of typeChecked.entries()) {
       writeFileSync(join(scratch, `block${i}.ts`), block.lines.join("\n"))
     }
-    // the blocks only: the runs below write their copies into the same folder meanwhile
+    // the blocks only: the runs below write their copies into the same folder meanwhile. They import the
+    // package as an app does: its declarations when a build newer than src/ has them (12 CPU-s less
+    // than src/ itself, measured), else src/ through tsconfig's paths
+    const built = isFresh(root, declarations, [
+      "src",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "package-lock.json"
+    ])
+    const paths = built
+      ? { "effect-flags": ["../dist/lib/index.d.ts"], "effect-flags/*": ["../dist/lib/*/index.d.ts"] }
+      : undefined
     writeFileSync(
       join(scratch, "tsconfig.json"),
-      JSON.stringify({ extends: "../tsconfig.json", include: ["block*.ts"] })
+      JSON.stringify({
+        extends: "../tsconfig.json",
+        ...(paths === undefined ? {} : { compilerOptions: { paths } }),
+        include: ["block*.ts"]
+      })
     )
-    // the blocks and all of src/ they import: 6 CPU-s, which other files' work beside it stretches
     await run(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch])
   })
 
@@ -232,8 +255,9 @@ describe.concurrent("the documentation's code blocks say what they print", () =>
       const file = join(scratch, `run${i}.ts`)
       writeFileSync(file, block.lines.join("\n"))
       const cwd = tempDir("flags-readme-")
-      const tsx = join(root, "node_modules", ".bin", "tsx")
-      const stdout = await run(tsx, ["--tsconfig", join(root, "tsconfig.json"), file], cwd)
+      const bundle = join(scratch, `run${i}.mjs`)
+      await bundleProgram(file, bundle)
+      const stdout = await run(process.execPath, [bundle], cwd)
       assert.deepStrictEqual(stdout.trimEnd().split("\n").map(normalize), outputOf(block.lines))
     }
   )

@@ -4,6 +4,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
+import type * as Bandwidth from "./Bandwidth.js"
 import { type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
 import { type Answer, redirecting, request } from "./internal/answer.js"
@@ -25,6 +26,8 @@ export interface RequestOptions {
   readonly retries: number
   /** Largest body accepted, in bytes. */
   readonly maxBytes: number
+  /** One budget of bytes per second shared by every body read with it (`--limit-rate`); none by default. */
+  readonly bandwidth?: Bandwidth.Bandwidth | undefined
 }
 
 /**
@@ -88,7 +91,15 @@ const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, 
     const reports = Context.getOrElse(context, RequestPhases.Reporting, () => unreported)
     return withDeadlines(options.gate?.deadlines, (deadlines) =>
       deadlines.watch(
-        request(redirecting(client), url, options.maxBytes, expected, conditions, reports.bodyProgress),
+        request(
+          redirecting(client),
+          url,
+          options.maxBytes,
+          expected,
+          conditions,
+          reports.bodyProgress,
+          options.bandwidth
+        ),
         Duration.toMillis(options.timeout),
         (phase) =>
           withoutStack(

@@ -2,8 +2,8 @@
 // build newer than everything it is made of (as right after `npm run build`, which CI runs before the
 // tests; the build takes 4 s on an idle machine, three times that on a busy one).
 import { execFileSync } from "node:child_process"
-import { readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
+import { isFresh } from "../support/freshness.js"
 
 const root = join(import.meta.dirname, "..", "..")
 
@@ -24,25 +24,8 @@ const inputs = [
   "tsconfig.json"
 ]
 
-const newest = (path: string): number => {
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let time = stat.mtimeMs
-  for (const name of readdirSync(path)) time = Math.max(time, newest(join(path, name)))
-  return time
-}
-
-const oldestOutput = (): number | undefined => {
-  try {
-    return Math.min(...outputs.map((file) => statSync(join(root, file)).mtimeMs))
-  } catch {
-    return undefined
-  }
-}
-
 export default function setup() {
-  const built = oldestOutput()
-  if (built !== undefined && built > Math.max(...inputs.map((input) => newest(join(root, input))))) {
+  if (isFresh(root, outputs, inputs)) {
     console.log("dist/bin.js is newer than the sources it bundles: not rebuilt")
     return
   }

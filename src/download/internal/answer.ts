@@ -11,6 +11,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Bandwidth from "../Bandwidth.js"
 import {
   BodyTooLarge,
   FlagNotFound,
@@ -74,10 +75,11 @@ const bodyOf = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number,
   tracker: PhaseTracker | undefined,
-  bodyProgress: boolean
+  bodyProgress: boolean,
+  bandwidth?: Bandwidth.Bandwidth
 ): Effect.Effect<Uint8Array, RequestError> =>
   Effect.mapError(
-    readCapped(response, maxBytes, tracker, bodyProgress),
+    readCapped(response, maxBytes, tracker, bodyProgress, bandwidth),
     (error: HttpClientError.ResponseError | Oversized) =>
       error._tag === "Oversized" ? tooLarge(url, maxBytes) : transport(url, error)
   )
@@ -100,7 +102,8 @@ export const request = (
   maxBytes: number,
   expected: Expected,
   conditions: Readonly<Record<string, string>> | undefined,
-  bodyProgress: boolean
+  bodyProgress: boolean,
+  bandwidth?: Bandwidth.Bandwidth
 ): Effect.Effect<Answer, RequestError> =>
   Effect.flatMap(currentTracker, (tracker) =>
     Effect.flatMap(
@@ -115,7 +118,8 @@ export const request = (
         if (status === 200) {
           const contentType = headers["content-type"]
           if (acceptsContentType(expected, contentType)) {
-            return Effect.map(bodyOf(url, response, maxBytes, tracker, bodyProgress), (body) => ({
+            // only a file's body takes from the shared bandwidth: error bodies are small, and drained
+            return Effect.map(bodyOf(url, response, maxBytes, tracker, bodyProgress, bandwidth), (body) => ({
               body,
               etag: headers.etag,
               lastModified: headers["last-modified"]
