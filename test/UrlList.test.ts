@@ -89,3 +89,89 @@ describe("UrlList names", () => {
     assert.strictEqual(name({ url: "http://e/z", out: "y" }), "y-1")
   })
 })
+
+describe("UrlList.parse: aria2's options, mirrors and credentials", () => {
+  const sha = "a".repeat(64)
+  it("reads checksum=, header= and out= on the URL's line and on indented option lines below it", () => {
+    const list = parse(
+      [
+        `http://a.test/big.iso checksum=sha-256=${sha.toUpperCase()} header=X-Token: a b c`,
+        "http://b.test/x.bin",
+        `  checksum=sha-1=${"b".repeat(40)}`,
+        "\tout=renamed.bin",
+        "  header=Accept-Language: de",
+        "  header=Referer: http://b.test/",
+        "  http://c.test/indented-url-line.txt out=c.txt"
+      ].join("\n")
+    )
+    assert.deepStrictEqual(
+      list,
+      Either.right([
+        {
+          url: "http://a.test/big.iso",
+          checksum: { algorithm: "sha-256", hex: sha },
+          headers: { "x-token": "a b c" }
+        },
+        {
+          url: "http://b.test/x.bin",
+          out: "renamed.bin",
+          checksum: { algorithm: "sha-1", hex: "b".repeat(40) },
+          headers: { "accept-language": "de", referer: "http://b.test/" }
+        },
+        { url: "http://c.test/indented-url-line.txt", out: "c.txt" }
+      ])
+    )
+  })
+
+  it("tab-separated URLs on one line are mirrors of one file, tried in order", () => {
+    assert.deepStrictEqual(
+      parse("http://a.test/f.iso\thttp://b.test/mirror/f.iso\thttps://c.test/f.iso\tout=f.iso"),
+      Either.right([
+        {
+          url: "http://a.test/f.iso",
+          out: "f.iso",
+          mirrors: ["http://b.test/mirror/f.iso", "https://c.test/f.iso"]
+        }
+      ])
+    )
+  })
+
+  it("takes credentials out of the URL: the URL shown and journaled has none", () => {
+    assert.deepStrictEqual(
+      parse("https://alice:s%40cret@a.test/private/report.pdf"),
+      Either.right([
+        { url: "https://a.test/private/report.pdf", credentials: { username: "alice", password: "s@cret" } }
+      ])
+    )
+  })
+
+  it("refuses bad options, each with its line", () => {
+    const list = parse(
+      [
+        "  out=orphan.bin",
+        "http://a.test/a checksum=md5=00",
+        `http://a.test/b checksum=sha-256=${"z".repeat(64)}`,
+        "http://a.test/c header=NoColon",
+        "http://a.test/d",
+        "  dir=/tmp",
+        "http://a.test/e http://b.test/e",
+        "http://a.test/f\thttp://u:p@b.test/f"
+      ].join("\n")
+    )
+    assert.isTrue(Either.isLeft(list))
+    if (Either.isLeft(list)) {
+      assert.deepStrictEqual(
+        list.left.map((bad) => bad.line),
+        [1, 2, 3, 4, 6, 7, 8]
+      )
+      const said = list.left.map((bad) => bad.message)
+      assert.include(said[0], "needs a URL line right above it")
+      assert.include(said[1], "TYPE one of sha-1, sha-256, sha-512")
+      assert.include(said[2], "a sha-256 digest is 64 hex digits")
+      assert.include(said[3], "give header=Name: value")
+      assert.include(said[4], "dir= is not an option read here")
+      assert.include(said[5], "cannot contain spaces; mirrors of the file follow it after tabs")
+      assert.include(said[6], "a mirror cannot carry credentials")
+    }
+  })
+})
