@@ -175,3 +175,21 @@ describe("UrlList.parse: aria2's options, mirrors and credentials", () => {
     }
   })
 })
+
+describe("UrlList.nameFromContentDisposition", () => {
+  it("takes filename*= (UTF-8), else filename=, made safe, its path dropped", () => {
+    const name = UrlList.nameFromContentDisposition
+    assert.strictEqual(name('attachment; filename="report 2024.pdf"'), "report_2024.pdf")
+    assert.strictEqual(name("attachment; filename=plain.txt"), "plain.txt")
+    assert.strictEqual(
+      name("attachment; filename=\"fallback.txt\"; filename*=UTF-8''na%C3%AFve%20caf%C3%A9.txt"),
+      "naïve_café.txt"
+    )
+    assert.strictEqual(name('attachment; filename="../../etc/passwd"'), "passwd")
+    assert.strictEqual(name('attachment; filename="C:\\\\Windows\\\\evil.exe"'), "evil.exe")
+    assert.strictEqual(name('attachment; filename="a\\"b.txt"'), "a_b.txt")
+    assert.strictEqual(name('attachment; filename=".."'), undefined)
+    assert.strictEqual(name("inline"), undefined)
+    assert.strictEqual(name("attachment; filename*=UTF-8''%E0%A4%A"), undefined)
+  })
+})

@@ -292,3 +292,34 @@ export const namer = (): ((item: UrlItem, parsed?: URL) => string) => {
     return name
   }
 }
+
+/**
+ * The file name a `Content-Disposition` answer gives (wget's and curl's `--content-disposition`), made
+ * safe as every name is: RFC 6266's `filename*=UTF-8''…` first, else `filename="…"` or `filename=…`;
+ * a path in it keeps only its last segment. `undefined` when it names no usable file.
+ */
+export const nameFromContentDisposition = (header: string): string | undefined => {
+  const extended = /(?:^|;)\s*filename\*\s*=\s*([^;]*)/i.exec(header)?.[1]?.trim()
+  let name: string | undefined
+  const encoded = extended === undefined ? undefined : /^([\w!#$%&+^`{}~-]+)'[^']*'(.*)$/.exec(extended)
+  if (encoded !== undefined && encoded !== null) {
+    const charset = (encoded[1] ?? "").toLowerCase()
+    try {
+      name =
+        charset === "utf-8"
+          ? decodeURIComponent(encoded[2] ?? "")
+          : charset === "iso-8859-1"
+            ? unescape(encoded[2] ?? "")
+            : undefined
+    } catch {
+      name = undefined
+    }
+  }
+  if (name === undefined) {
+    const plain = /(?:^|;)\s*filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/i.exec(header)?.[1]?.trim()
+    name = plain?.startsWith('"') === true ? plain.slice(1, -1).replace(/\\(.)/g, "$1") : plain
+  }
+  if (name === undefined) return undefined
+  const safe = safeFileName(name.split(/[/\\]/).pop() ?? "")
+  return safe === "" ? undefined : safe
+}
