@@ -2,6 +2,7 @@
  * effect-flags/download: the flag downloader (`flags2` / `flags3`) and polite downloads of any URL list,
  * with per-phase timeouts, atomic saves, typed errors and outcomes; asks only for platform services.
  */
+export * as Checksum from "./Checksum.js"
 export * as CountryCodes from "./CountryCodes.js"
 export * as Destination from "./Destination.js"
 export * as DownloadEngine from "./DownloadEngine.js"

@@ -8,7 +8,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { sha256Hex } from "../download/internal/sha256.js"
+import { sha256Hex } from "../download/Checksum.js"
 import type { Entry } from "./JournalFormat.js"
 
 /** How a run resumes its session. */
