@@ -6,9 +6,9 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import { type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
-import { type Answer, redirecting, request } from "./internal/answer.js"
 import type { Expected } from "./internal/contentTypes.js"
 import { type Deadlines, withDeadlines } from "./internal/deadlines.js"
+import { type Received, redirecting, request } from "./internal/request.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
 import * as RequestPhases from "./RequestPhases.js"
 
@@ -48,7 +48,7 @@ export const defaultRequestOptions: RequestOptions = {
   maxBytes: 10 * 1024 * 1024
 }
 
-export type { Answer } from "./internal/answer.js"
+export type { Received } from "./internal/request.js"
 
 type Conditions = Readonly<Record<string, string>> | undefined
 
@@ -66,7 +66,7 @@ const polite = (
   policy: HostPolicy.HostPolicy,
   slots: Effect.Semaphore | undefined,
   url: string,
-  self: Effect.Effect<Answer, RequestError, HttpClient.HttpClient>
+  self: Effect.Effect<Received, RequestError, HttpClient.HttpClient>
 ) => {
   const host = HostPolicy.hostOf(url)
   return Effect.zipRight(policy.gate(host), slots === undefined ? self : slots.withPermits(1)(self)).pipe(
@@ -144,18 +144,19 @@ export const get = (
   options: GatedOptions = defaultRequestOptions,
   expected: Expected = "image"
 ): Effect.Effect<Uint8Array, RequestError, HttpClient.HttpClient> =>
-  Effect.map(getAnswer(url, options, expected), (answer) => answer.body as Uint8Array)
+  Effect.map(getReceived(url, options, expected), (received) => received.body as Uint8Array)
 
 /**
- * GETs `url` as `get` does, with the server's `ETag` and `Last-Modified`; with `conditions`
- * (`if-none-match`, `if-modified-since`), a 304 is an answer without a body.
+ * GETs `url` as `get` does, and returns what it received: the body with the server's `ETag` and
+ * `Last-Modified`; with `conditions` (`if-none-match`, `if-modified-since`), a 304 is received too,
+ * without a body.
  */
-export const getAnswer = (
+export const getReceived = (
   url: string,
   options: GatedOptions = defaultRequestOptions,
   expected: Expected = "image",
   conditions?: Readonly<Record<string, string>> | undefined
-): Effect.Effect<Answer, RequestError, HttpClient.HttpClient> => {
+): Effect.Effect<Received, RequestError, HttpClient.HttpClient> => {
   const once = attempt(url, options, expected, conditions)
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
     withSpanWhenTraced("HttpGet.get", { url })
