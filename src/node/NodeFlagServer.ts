@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as FlagResponder from "../server/FlagResponder.js"
 import {
   FlagServer,
   FlagServerError,
@@ -16,8 +17,6 @@ import {
   type RunningFlagServer
 } from "../server/FlagServer.js"
 import type * as FlagStore from "../server/FlagStore.js"
-import * as FlagReplies from "../server/internal/flagReplies.js"
-import { running, storeOf, urlOf } from "../server/internal/running.js"
 import { listener } from "./internal/nodeFlagServer.js"
 
 /**
@@ -32,7 +31,7 @@ export const make = (
   Scope.Scope | FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
-    const responder = FlagReplies.make(yield* storeOf(options), options)
+    const responder = yield* FlagResponder.make(options)
     const host = options.host ?? "127.0.0.1"
     const port = options.port ?? 0
     const runFork = yield* FiberSet.makeRuntime<never, void, never>()
@@ -62,9 +61,10 @@ export const make = (
         })
     )
     const address = server.address()
-    return running(
+    return FlagResponder.running(
       responder,
-      urlOf(host, typeof address === "object" && address !== null ? address.port : port)
+      host,
+      typeof address === "object" && address !== null ? address.port : port
     )
   })
 

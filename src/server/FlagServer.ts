@@ -11,10 +11,10 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as FlagResponder from "./FlagResponder.js"
 import type * as FlagStore from "./FlagStore.js"
-import * as FlagReplies from "./internal/flagReplies.js"
 import { httpApp } from "./internal/httpAppFlagServer.js"
-import { running, storeOf, urlOf } from "./internal/running.js"
+import { running, urlOf } from "./internal/running.js"
 import type { FaultOptions } from "./ServerFaults.js"
 
 /** How to start a flag server; every field is optional. */
@@ -82,7 +82,7 @@ export const makeOnHttpServer = (
   Scope.Scope | HttpServer.HttpServer | FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
-    const responder = FlagReplies.make(yield* storeOf(options), options)
+    const responder = yield* FlagResponder.make(options)
     // a test server needs no span per request; the tracer middleware would cost more than the reply
     yield* HttpServer.serveEffect()(httpApp(responder)).pipe(
       Effect.locally(HttpMiddleware.currentTracerDisabledWhen, () => true)

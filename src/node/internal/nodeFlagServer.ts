@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
-import type { Reply, Responder } from "../../server/internal/flagReplies.js"
+import type { Reply, Responder } from "../../server/FlagResponder.js"
 
 const slowTick = "100 millis"
 
