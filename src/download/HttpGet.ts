@@ -106,7 +106,7 @@ const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, 
   })
 
 /** Failures worth another try: the server or the network may answer differently next time. */
-export const isTransient = (error: RequestError): boolean => {
+const isTransient = (error: RequestError): boolean => {
   switch (error._tag) {
     case "RequestTimeout":
     case "TransportError":
@@ -119,7 +119,7 @@ export const isTransient = (error: RequestError): boolean => {
 }
 
 /** Exponential backoff with jitter, never shorter than the server's `Retry-After`. */
-export const retrySchedule = (retries: number) =>
+const retrySchedule = (retries: number) =>
   Schedule.exponential("200 millis").pipe(
     Schedule.jittered,
     Schedule.intersect(Schedule.recurs(retries)),

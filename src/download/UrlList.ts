@@ -24,7 +24,7 @@ export class BadListLine extends Data.TaggedError("BadListLine")<{
 }
 
 /** The longest line read, in bytes (aria2 reads lines up to 4 KiB; a URL over 8 KiB is no URL of a file). */
-export const maxLineBytes = 8 * 1024
+const maxLineBytes = 8 * 1024
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
