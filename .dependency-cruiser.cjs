@@ -20,6 +20,13 @@ module.exports = {
       from: {},
       to: { circular: true }
     },
+    {
+      name: "no-foreign-internal",
+      comment: "a folder's internal/ is private to it: other folders import its public modules",
+      severity: "error",
+      from: { path: "^src/([^/]+)/" },
+      to: { path: "^src/([^/]+)/internal/", pathNot: "^src/$1/internal/" }
+    },
     only("terminal"),
     only("primes"),
     only("server"),

@@ -10,7 +10,7 @@ import {
   fileNameFor,
   prepareDestination,
   removeLeftovers,
-  safeName,
+  safeFileName,
   saveFile
 } from "../src/download/Destination.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
@@ -81,8 +81,8 @@ describe("file names", () => {
     assert.strictEqual(fileNameFor("GB", "gif", "United Kingdom"), "United_Kingdom-GB.gif")
     assert.strictEqual(fileNameFor("XX", "png", ".."), "XX.png")
     assert.strictEqual(fileNameFor("XX", "png", "../../etc/passwd"), "etc_passwd-XX.png")
-    assert.strictEqual(safeName(".hidden"), "hidden")
-    assert.strictEqual(safeName("a\\b\u0000c"), "a_bc")
+    assert.strictEqual(safeFileName(".hidden"), "hidden")
+    assert.strictEqual(safeFileName("a\\b\u0000c"), "a_bc")
   })
 })
 

@@ -3,7 +3,7 @@ import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { sha256Hex } from "../src/download/internal/sha256.js"
+import { sha256Hex } from "../src/download/Checksum.js"
 import * as Journal from "../src/session/Journal.js"
 import type { Entry, Header } from "../src/session/JournalFormat.js"
 import * as Resume from "../src/session/Resume.js"
@@ -76,20 +76,7 @@ describe("Resume.decide", () => {
   })
 })
 
-describe("Resume.unchangedEntry", () => {
-  it("a 304 keeps the journal's file and proofs, with the validators it sent", () => {
-    const br = saved("BR", { etag: '"old"', lastModified: "Tue, 15 Nov 1994 08:12:31 GMT" })
-    const { at: _, ...proofs } = br
-    assert.deepStrictEqual(Resume.unchangedEntry(br), { ...proofs, status: "UNCHANGED" })
-    assert.deepStrictEqual(Resume.unchangedEntry(br, { etag: '"new"' }), {
-      ...proofs,
-      status: "UNCHANGED",
-      etag: '"new"'
-    })
-  })
-})
-
-describe("Resume.plan (in-memory files)", () => {
+describe("Resume.plan and Resume.check (in-memory files)", () => {
   const ids = ["BR", "CN", "DE", "FR", "IN", "JP", "US", "XX"]
   // BR intact; CN rewritten with other bytes of the same size; DE touched, same bytes; FR deleted;
   // IN failed; XX not found; JP and US never journaled (in flight when the run was stopped)
@@ -124,13 +111,18 @@ describe("Resume.plan (in-memory files)", () => {
     return { previous, reads, layer: Layer.merge(counting, Path.layer) }
   }
 
+  /** Every item's decision, as a run makes them: `check` each one, its file looked at only when needed. */
+  const checkAll = (previous: ReadonlyMap<string, Entry>, options: Resume.ResumeOptions) =>
+    Effect.forEach(ids, (id) => Resume.check(previous.get(id), options, "/dest"))
+  const entriesOf = (previous: ReadonlyMap<string, Entry>) => ids.map((id) => previous.get(id))
+
   it.effect(
     "done and intact items are skipped; changed or missing files, failures and unfinished items are redone",
     () => {
       const { previous, reads, layer } = setUp()
       return Effect.gen(function* () {
-        const plan = yield* Resume.plan(ids, previous, { ...none, dest: "/dest" })
-        assert.deepStrictEqual(tags(plan.decisions), [
+        const decisions = yield* checkAll(previous, none)
+        assert.deepStrictEqual(tags(decisions), [
           "Done",
           "Run modified",
           "Done",
@@ -140,8 +132,12 @@ describe("Resume.plan (in-memory files)", () => {
           "Run new",
           "NotFound"
         ])
-        assert.deepStrictEqual(plan.counts, { Done: 2, Run: 5, Revalidate: 0, NotFound: 1, LeftOut: 0 })
         assert.deepStrictEqual(reads.sort(), ["/dest/CN.png", "/dest/DE.png"])
+        // the items needing no look at dest first (IN, JP, US, XX), then the done ones; none left out
+        assert.deepStrictEqual(Resume.plan(entriesOf(previous), none), {
+          order: [4, 5, 6, 7, 0, 1, 2, 3],
+          leftOut: 0
+        })
       }).pipe(Effect.provide(layer))
     }
   )
@@ -149,20 +145,19 @@ describe("Resume.plan (in-memory files)", () => {
   it.effect("--retry-failed selects exactly the failed items, and reads no file", () => {
     const { previous, reads, layer } = setUp()
     return Effect.gen(function* () {
-      const plan = yield* Resume.plan(ids, previous, { ...none, retryFailed: true, dest: "/dest" })
-      const selected = ids.filter((_, i) => plan.decisions[i]?._tag === "Run")
+      const retry = { ...none, retryFailed: true }
+      const decisions = yield* checkAll(previous, retry)
+      const selected = ids.filter((_, i) => decisions[i]?._tag === "Run")
       assert.deepStrictEqual(selected, ["IN"])
       assert.deepStrictEqual(reads, [])
-      const rechecked = yield* Resume.plan(ids, previous, {
-        ...none,
-        retryFailed: true,
-        recheckMissing: true,
-        dest: "/dest"
-      })
+      assert.deepStrictEqual(Resume.plan(entriesOf(previous), retry), { order: [4], leftOut: 7 })
+      const recheck = { ...retry, recheckMissing: true }
+      const rechecked = yield* checkAll(previous, recheck)
       assert.deepStrictEqual(
-        ids.filter((_, i) => rechecked.decisions[i]?._tag === "Run"),
+        ids.filter((_, i) => rechecked[i]?._tag === "Run"),
         ["IN", "XX"]
       )
+      assert.deepStrictEqual(Resume.plan(entriesOf(previous), recheck), { order: [4, 7], leftOut: 6 })
     }).pipe(Effect.provide(layer))
   })
 
@@ -183,8 +178,8 @@ describe("Resume.plan (in-memory files)", () => {
       ).pipe(Effect.provide(journal.layer))
       const torn = `${yield* journal.contents}${JSON.stringify(saved("FR")).slice(0, 30)}`
       const session = yield* Journal.open(header).pipe(Effect.provide(Journal.layerMemory(torn)))
-      const plan = yield* Resume.plan(ids, session.previous, { ...none, dest: "/dest" })
-      assert.deepStrictEqual(tags(plan.decisions).slice(0, 4), ["Done", "Run new", "Done", "Run new"])
+      const decisions = yield* checkAll(session.previous, none)
+      assert.deepStrictEqual(tags(decisions).slice(0, 4), ["Done", "Run new", "Done", "Run new"])
     }).pipe(Effect.scoped, Effect.provide(layer))
   })
 })

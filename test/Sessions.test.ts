@@ -2,8 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
+import { sha256Hex } from "../src/download/Checksum.js"
 import type { DownloadConfig } from "../src/download/Downloader.js"
-import { sha256Hex } from "../src/download/internal/sha256.js"
 import * as Sessions from "../src/session/Sessions.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
@@ -53,6 +53,20 @@ const inSession = (
   Sessions.downloadMany(codes, runConfig, { concurrency: 3, session }).pipe(
     Effect.provide(journal.layer),
     withFakes(http, files)
+  )
+
+/** Each item's last journaled entry, from a journal's text. */
+const journaled = (contents: string | undefined) =>
+  new Map(
+    (contents ?? "")
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map(
+        (line) =>
+          JSON.parse(line) as Record<string, unknown> & { readonly id: string; readonly sha256?: string }
+      )
+      .map((entry) => [entry.id, entry] as const)
   )
 
 describe("sessions (in memory, under TestClock)", () => {
@@ -184,11 +198,19 @@ describe("sessions (in memory, under TestClock)", () => {
         const mtimeOfBr = files.state.mtimes.get("/dest/BR.png")
         yield* TestClock.adjust("1 hour")
         // US has a new flag since: another ETag, other bytes
-        const refreshed = MemoryHttpClient.make((url, _attempt, request) =>
-          url.pathname.includes("/us/")
-            ? { status: 200, body: "new-US", headers: { etag: '"new-US"' } }
-            : flagAnswer(url, request)
-        )
+        const before = journaled(yield* journal.contents)
+        // a 304 may send validators anew: CN's adds a Last-Modified, IN's a weak ETag
+        const resent: Record<string, Record<string, string>> = {
+          cn: { "last-modified": "Wed, 01 Jan 2025 00:00:00 GMT" },
+          in: { etag: 'W/"flag-IN"' }
+        }
+        const refreshed = MemoryHttpClient.make((url, _attempt, request) => {
+          if (url.pathname.includes("/us/"))
+            return { status: 200, body: "new-US", headers: { etag: '"new-US"' } }
+          const answer = flagAnswer(url, request)
+          const cc = url.pathname.split("/")[2] ?? ""
+          return answer.status === 304 ? { ...answer, headers: { ...answer.headers, ...resent[cc] } } : answer
+        })
         const summary = yield* inSession(journal, refreshed, files, { refresh: true })
         const sent = refreshed.stats.started.map(
           (r) => `${new URL(r.url).pathname.split("/")[2]} ${r.headers["if-none-match"] ?? "-"}`
@@ -205,12 +227,18 @@ describe("sessions (in memory, under TestClock)", () => {
           "a 304 does not rewrite the file"
         )
         assert.strictEqual(text.decode(files.state.files.get("/dest/US.png")), "new-US")
+        // a 304's entry keeps the journal's file and proofs, with the validators the 304 sent
+        const after304 = journaled(yield* journal.contents)
+        const kept = (id: string, validators: Record<string, string>) => {
+          const { at: _, ...proofs } = before.get(id) ?? { id }
+          const { at: __, ...entry } = after304.get(id) ?? { id }
+          assert.deepStrictEqual(entry, { ...proofs, status: "UNCHANGED", ...validators }, id)
+        }
+        kept("BR", {})
+        kept("CN", { lastModified: "Wed, 01 Jan 2025 00:00:00 GMT" })
+        kept("IN", { etag: 'W/"flag-IN"' })
         // the journal now proves the new file: the next run does not ask for it
-        const entries = ((yield* journal.contents) ?? "").trimEnd().split("\n").slice(1)
-        const lastUs = entries
-          .map((line) => JSON.parse(line) as { id: string; sha256?: string })
-          .filter((e) => e.id === "US")
-        assert.strictEqual(lastUs.at(-1)?.sha256, sha256Hex(new TextEncoder().encode("new-US")))
+        assert.strictEqual(after304.get("US")?.sha256, sha256Hex(new TextEncoder().encode("new-US")))
         const after = MemoryHttpClient.flagSite(published)
         yield* inSession(journal, after, files)
         assert.deepStrictEqual(paths(after), [])

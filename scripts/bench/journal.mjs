@@ -92,11 +92,21 @@ export const journalScenario = async ({ runs, row, f2 }) => {
             const session = yield* Journal.open(header)
             const openSeconds = seconds(started)
             const planStarted = process.hrtime.bigint()
-            const plan = yield* Resume.plan(
-              header.items.map((item) => item.id),
-              session.previous,
-              { retryFailed: false, recheckMissing: false, refresh: false, dest }
+            // what a resuming run does before each request: the order, then `check` per item (a stat
+            // per done file), 16 at a time here where a run checks as many as its concurrency
+            const options = { retryFailed: false, recheckMissing: false, refresh: false }
+            const { order } = Resume.plan(
+              header.items.map((item) => session.previous.get(item.id)),
+              options
             )
+            const decisions = yield* Effect.forEach(
+              order,
+              (i) => Resume.check(session.previous.get(header.items[i].id), options, dest),
+              { concurrency: 16 }
+            )
+            const counts = { Done: 0, Run: 0, Revalidate: 0, NotFound: 0, LeftOut: 0 }
+            for (const decision of decisions) counts[decision._tag]++
+            const plan = { counts }
             return { openSeconds, planSeconds: seconds(planStarted), plan, entries: session.previous.size }
           })
         ).pipe(Effect.provide(Journal.layerFile(path)))

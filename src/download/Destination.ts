@@ -20,7 +20,7 @@ export class DestinationError extends Data.TaggedError("DestinationError")<{
 }
 
 /** Makes a country name safe as part of a file name: no separators, dots, controls or length tricks. */
-export const safeName = (country: string): string =>
+const safeName = (country: string): string =>
   country
     .normalize("NFC")
     .replace(/[\p{Cc}\p{Cf}]/gu, "")

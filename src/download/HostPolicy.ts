@@ -29,7 +29,7 @@ export interface HostPolicyOptions {
 }
 
 /** The longest pause a host gets without a `Retry-After` (the backoff doubles up to it from 1 s). */
-export const maxBackoff = Duration.seconds(60)
+const maxBackoff = Duration.seconds(60)
 
 /** Parses `20/s`, `300/min`, `1000/h` (also `/second`, `/minute`, `/hour`); a limit above 0. */
 export const parseRate = (text: string): Option.Option<Rate> => {

@@ -7,9 +7,9 @@ import * as Schedule from "effect/Schedule"
 import type * as Bandwidth from "./Bandwidth.js"
 import { type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
-import { type Answer, redirecting, request } from "./internal/answer.js"
 import type { Expected } from "./internal/contentTypes.js"
 import { type Deadlines, withDeadlines } from "./internal/deadlines.js"
+import { type Received, redirecting, request } from "./internal/request.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
 import * as RequestPhases from "./RequestPhases.js"
 
@@ -51,7 +51,7 @@ export const defaultRequestOptions: RequestOptions = {
   maxBytes: 10 * 1024 * 1024
 }
 
-export type { Answer } from "./internal/answer.js"
+export type { Received } from "./internal/request.js"
 
 type Conditions = Readonly<Record<string, string>> | undefined
 
@@ -69,7 +69,7 @@ const polite = (
   policy: HostPolicy.HostPolicy,
   slots: Effect.Semaphore | undefined,
   url: string,
-  self: Effect.Effect<Answer, RequestError, HttpClient.HttpClient>
+  self: Effect.Effect<Received, RequestError, HttpClient.HttpClient>
 ) => {
   const host = HostPolicy.hostOf(url)
   return Effect.zipRight(policy.gate(host), slots === undefined ? self : slots.withPermits(1)(self)).pipe(
@@ -117,7 +117,7 @@ const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, 
   })
 
 /** Failures worth another try: the server or the network may answer differently next time. */
-export const isTransient = (error: RequestError): boolean => {
+const isTransient = (error: RequestError): boolean => {
   switch (error._tag) {
     case "RequestTimeout":
     case "TransportError":
@@ -130,7 +130,7 @@ export const isTransient = (error: RequestError): boolean => {
 }
 
 /** Exponential backoff with jitter, never shorter than the server's `Retry-After`. */
-export const retrySchedule = (retries: number) =>
+const retrySchedule = (retries: number) =>
   Schedule.exponential("200 millis").pipe(
     Schedule.jittered,
     Schedule.intersect(Schedule.recurs(retries)),
@@ -155,18 +155,19 @@ export const get = (
   options: GatedOptions = defaultRequestOptions,
   expected: Expected = "image"
 ): Effect.Effect<Uint8Array, RequestError, HttpClient.HttpClient> =>
-  Effect.map(getAnswer(url, options, expected), (answer) => answer.body as Uint8Array)
+  Effect.map(getReceived(url, options, expected), (received) => received.body as Uint8Array)
 
 /**
- * GETs `url` as `get` does, with the server's `ETag` and `Last-Modified`; with `conditions`
- * (`if-none-match`, `if-modified-since`), a 304 is an answer without a body.
+ * GETs `url` as `get` does, and returns what it received: the body with the server's `ETag` and
+ * `Last-Modified`; with `conditions` (`if-none-match`, `if-modified-since`), a 304 is received too,
+ * without a body.
  */
-export const getAnswer = (
+export const getReceived = (
   url: string,
   options: GatedOptions = defaultRequestOptions,
   expected: Expected = "image",
   conditions?: Readonly<Record<string, string>> | undefined
-): Effect.Effect<Answer, RequestError, HttpClient.HttpClient> => {
+): Effect.Effect<Received, RequestError, HttpClient.HttpClient> => {
   const once = attempt(url, options, expected, conditions)
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
     withSpanWhenTraced("HttpGet.get", { url })

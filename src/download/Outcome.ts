@@ -54,7 +54,7 @@ export interface Summary {
 }
 
 /** Whether the outcome's file is in dest. */
-export const isSaved = (outcome: Outcome): outcome is Saved =>
+const isSaved = (outcome: Outcome): outcome is Saved =>
   (outcome.status === "OK" || outcome.status === "SKIPPED" || outcome.status === "UNCHANGED") &&
   outcome.file !== undefined
 

@@ -33,7 +33,7 @@ export class TooManyRedirects extends Data.TaggedError("TooManyRedirects")<{
 }
 
 /** The default number of redirects followed in a row. */
-export const defaultMaxRedirects = 5
+const defaultMaxRedirects = 5
 
 /** Whether a redirect from `from` to `to` is followed: the same origin, or an upgrade to https on the same host. */
 export const isFollowed = (from: URL, to: URL): boolean =>

@@ -2,6 +2,8 @@
  * effect-flags/download: the flag downloader (`flags2` / `flags3`) and polite downloads of any URL list,
  * with per-phase timeouts, atomic saves, typed errors and outcomes; asks only for platform services.
  */
+export * as Bandwidth from "./Bandwidth.js"
+export * as Checksum from "./Checksum.js"
 export * as CountryCodes from "./CountryCodes.js"
 export * as Destination from "./Destination.js"
 export * as DownloadEngine from "./DownloadEngine.js"
@@ -16,6 +18,7 @@ export {
 export * as DownloadMetrics from "./DownloadMetrics.js"
 export * as HostPolicy from "./HostPolicy.js"
 export * as HttpGet from "./HttpGet.js"
+export * as Netrc from "./Netrc.js"
 export * as Outcome from "./Outcome.js"
 export * as Redirects from "./Redirects.js"
 export * as RequestPhases from "./RequestPhases.js"

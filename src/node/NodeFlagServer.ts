@@ -1,5 +1,5 @@
 /**
- * The flag server on Node's `http` module: every answer written to the socket directly, so broken
+ * The flag server on Node's `http` module: every reply written to the socket directly, so broken
  * transfers (reset, truncation, stall) are real ones, and `backlog` is the listen queue's.
  */
 import * as Http from "node:http"
@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as FlagResponder from "../server/FlagResponder.js"
 import {
   FlagServer,
   FlagServerError,
@@ -16,8 +17,6 @@ import {
   type RunningFlagServer
 } from "../server/FlagServer.js"
 import type * as FlagStore from "../server/FlagStore.js"
-import * as FlagAnswers from "../server/internal/flagAnswers.js"
-import { running, storeOf, urlOf } from "../server/internal/running.js"
 import { listener } from "./internal/nodeFlagServer.js"
 
 /**
@@ -32,7 +31,7 @@ export const make = (
   Scope.Scope | FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
-    const responder = FlagAnswers.make(yield* storeOf(options), options)
+    const responder = yield* FlagResponder.make(options)
     const host = options.host ?? "127.0.0.1"
     const port = options.port ?? 0
     const runFork = yield* FiberSet.makeRuntime<never, void, never>()
@@ -53,8 +52,8 @@ export const make = (
           }
         )
       }),
-      // stalled and slow answers keep their connections open: cut them so shutdown never waits on a
-      // client (the FiberSet then interrupts the answers still running)
+      // stalled and slow replies keep their connections open: cut them so shutdown never waits on a
+      // client (the FiberSet then interrupts the replies still running)
       () =>
         Effect.async<void>((resume) => {
           server.close(() => resume(Effect.void))
@@ -62,9 +61,10 @@ export const make = (
         })
     )
     const address = server.address()
-    return running(
+    return FlagResponder.running(
       responder,
-      urlOf(host, typeof address === "object" && address !== null ? address.port : port)
+      host,
+      typeof address === "object" && address !== null ? address.port : port
     )
   })
 

@@ -5,7 +5,7 @@ import * as Layer from "effect/Layer"
 import * as PrimePool from "../primes/PrimePool.js"
 
 /** The package's worker entry point, next to this module (`dist/lib/node` installed, `dist/` in the bin). */
-export const workerUrl: URL = new URL("./prime-worker.js", import.meta.url)
+const workerUrl: URL = new URL("./prime-worker.js", import.meta.url)
 
 // Required as the first thread starts, not as this module loads: the CLI loads this module for every
 // runner of `flags spin --work prime`, and only `worker` starts threads. (Not `import()`: the bin runs

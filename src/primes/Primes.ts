@@ -19,6 +19,7 @@
  *   exact test. Measured: 9,999,999,999,999,917 in 80 ms instead of 150.
  * - n ≥ 2^64: BigInt (exact, and hours of work at that size; the CLI refuses such numbers).
  */
+import { isqrt } from "./internal/isqrt.js"
 
 /** A trial division in progress. */
 export interface Trial {
@@ -35,17 +36,6 @@ const limb = 2 ** 21
 
 /** The largest number the fast (`number`) paths check: 2^64 − 1. */
 export const maxFast: bigint = twoLimbLimit - 1n
-
-/** ⌊√n⌋, exactly (Newton's method on BigInt; n ≥ 0). */
-export const isqrt = (n: bigint): bigint => {
-  if (n < 2n) return n
-  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2))
-  for (;;) {
-    const y = (x + n / x) >> 1n
-    if (y >= x) return x
-    x = y
-  }
-}
 
 const decided = (n: bigint, answer: boolean): Trial => ({ n, advance: () => answer })
 

@@ -11,10 +11,10 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as FlagResponder from "./FlagResponder.js"
 import type * as FlagStore from "./FlagStore.js"
-import * as FlagAnswers from "./internal/flagAnswers.js"
 import { httpApp } from "./internal/httpAppFlagServer.js"
-import { running, storeOf, urlOf } from "./internal/running.js"
+import { running, urlOf } from "./internal/running.js"
 import type { FaultOptions } from "./ServerFaults.js"
 
 /** How to start a flag server; every field is optional. */
@@ -34,7 +34,7 @@ export interface FlagServerOptions extends FaultOptions {
    * connects the kernel then drops SYNs, and a connect waits for retransmits (1 s, 3 s, …).
    */
   readonly backlog?: number | undefined
-  /** Close the connection after every answer, no keep-alive: as Python's HTTP/1.0 servers do. */
+  /** Close the connection after every reply, no keep-alive: as Python's HTTP/1.0 servers do. */
   readonly http10?: boolean | undefined
 }
 
@@ -82,8 +82,8 @@ export const makeOnHttpServer = (
   Scope.Scope | HttpServer.HttpServer | FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
-    const responder = FlagAnswers.make(yield* storeOf(options), options)
-    // a test server needs no span per request; the tracer middleware would cost more than the answer
+    const responder = yield* FlagResponder.make(options)
+    // a test server needs no span per request; the tracer middleware would cost more than the reply
     yield* HttpServer.serveEffect()(httpApp(responder)).pipe(
       Effect.locally(HttpMiddleware.currentTracerDisabledWhen, () => true)
     )

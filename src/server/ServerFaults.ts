@@ -61,7 +61,7 @@ export interface Decision {
 const none: Fault = { _tag: "None" }
 
 /** Normalises the `delay` option. */
-export const delayRange = (delay: FaultOptions["delay"]): DelayRange | undefined => {
+const delayRange = (delay: FaultOptions["delay"]): DelayRange | undefined => {
   if (delay === undefined) return undefined
   if (typeof delay === "object" && delay !== null && "min" in delay && "max" in delay) return delay
   const fixed = Duration.decode(delay as Duration.DurationInput)
@@ -85,14 +85,6 @@ export const parseDelay = (text: string): Option.Option<DelayRange> => {
     Option.filter(([min, max]) => Duration.lessThanOrEqualTo(min, max)),
     Option.map(([min, max]) => ({ min, max }))
   )
-}
-
-/** Describes a delay range as the CLI accepts it. */
-export const formatDelay = (range: DelayRange): string => {
-  const seconds = (d: Duration.Duration) => `${Duration.toMillis(d) / 1000}s`
-  return Duration.equals(range.min, range.max)
-    ? seconds(range.min)
-    : `${seconds(range.min)}..${seconds(range.max)}`
 }
 
 /** Decides one request's fate, drawing from the `Random` in context. */

@@ -35,11 +35,11 @@ export type { Appender, Store } from "./internal/journalStores.js"
 export { JournalError } from "./internal/journalStores.js"
 
 /** Entries waiting for a write when it is written at once. */
-export const batchSize = 64
+const batchSize = 64
 /** The longest an entry waits to be written. */
-export const batchWindow = Duration.millis(50)
+const batchWindow = Duration.millis(50)
 /** The longest written entries wait to be synced (fsync) while entries keep coming. */
-export const syncInterval = Duration.seconds(1)
+const syncInterval = Duration.seconds(1)
 
 /** The session was for another run: another dest, server, extension, item list… */
 export class SessionMismatch extends Data.TaggedError("SessionMismatch")<{

@@ -2,14 +2,14 @@
  * What a run resuming a session does with each item, from the journal's last entry for it, the
  * resume options and the file on disk: skip it as done, request it again, revalidate it with the
  * entry's `ETag` / `Last-Modified`, skip it as not found, or leave it out (`--retry-failed`).
- * `decide` is pure; `plan` looks at the files and decides every item.
+ * `decide` is pure; `check` looks at the item's file when it must; `plan` orders a session's items.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { sha256Hex } from "../download/internal/sha256.js"
-import type { Entry, EntryInput } from "./JournalFormat.js"
+import { sha256Hex } from "../download/Checksum.js"
+import type { Entry } from "./JournalFormat.js"
 
 /** How a run resumes its session. */
 export interface ResumeOptions {
@@ -165,62 +165,34 @@ export const check = (
     Effect.flatMap(Path.Path, (path) => checkWith(fs, path, entry, options, dest))
   )
 
-/** Every item's decision (in the items' order) and how many of each. */
+/** The order a resuming run takes its items in, and how many it leaves out. */
 export interface Plan {
-  readonly decisions: ReadonlyArray<Decision>
-  readonly counts: Readonly<Record<Decision["_tag"], number>>
+  /**
+   * Indexes of the items the run takes up: first those decided without a look at dest (new, failed,
+   * not found), then the done ones, whose files `check` looks at as the run goes.
+   */
+  readonly order: ReadonlyArray<number>
+  /** Items a `retryFailed` run leaves as they are: done, skipped, never journaled, or not found. */
+  readonly leftOut: number
 }
 
 /**
- * Decides every item of a session from the entries `Journal.open` read (`session.previous`), looking
- * at the files of done items, `concurrency` at a time (default 16): O(items), no request made.
+ * Orders a session's items from their last entries (`undefined`: never journaled), pure and O(items):
+ * the items needing no look at their file go first, so the first request does not wait for every done
+ * file to be looked at; `check` then decides each one as it comes up.
  */
-export const plan = (
-  ids: ReadonlyArray<string>,
-  previous: ReadonlyMap<string, Entry>,
-  options: ResumeOptions & { readonly dest: string; readonly concurrency?: number | undefined }
-): Effect.Effect<Plan, never, FileSystem.FileSystem | Path.Path> =>
-  Effect.suspend(() => {
-    const decisions: Array<Decision> = new Array(ids.length)
-    // only the done items need a look at their files: the others are decided here, with no effect each
-    const toCheck: Array<number> = []
-    ids.forEach((id, i) => {
-      const entry = previous.get(id)
-      if (needsFile(entry, options)) toCheck.push(i)
-      else decisions[i] = decide(entry, undefined, options)
-    })
-    return Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* Path.Path
-      // a stat each (a hash only where the mtime moved): the cost of a resume is here, O(done items)
-      yield* Effect.forEach(
-        toCheck,
-        (i) =>
-          Effect.map(checkWith(fs, path, previous.get(ids[i] ?? ""), options, options.dest), (decision) => {
-            decisions[i] = decision
-          }),
-        { concurrency: options.concurrency ?? 16, discard: true }
-      )
-      const counts = { Done: 0, Run: 0, Revalidate: 0, NotFound: 0, LeftOut: 0 }
-      for (const decision of decisions) counts[decision._tag]++
-      return { decisions, counts }
-    })
+export const plan = (entries: ReadonlyArray<Entry | undefined>, options: ResumeOptions): Plan => {
+  const first: Array<number> = []
+  const later: Array<number> = []
+  entries.forEach((entry, i) => {
+    if (needsFile(entry, options)) later.push(i)
+    else {
+      const decision = decide(entry, undefined, options)
+      // a not-found item is skipped as not found by a plain resume, left out by a `retryFailed` one
+      const leftOut = decision._tag === "LeftOut" || (options.retryFailed && decision._tag === "NotFound")
+      if (!leftOut) first.push(i)
+    }
   })
-
-/**
- * The entry of an item revalidated with a 304: the journal's file and proofs kept, status
- * `UNCHANGED`, with the validators the 304 sent when it sent any.
- */
-export const unchangedEntry = (
-  entry: Entry,
-  sent: { readonly etag?: string | undefined; readonly lastModified?: string | undefined } = {}
-): EntryInput => ({
-  id: entry.id,
-  status: "UNCHANGED",
-  file: entry.file,
-  size: entry.size,
-  sha256: entry.sha256,
-  etag: sent.etag ?? entry.etag,
-  lastModified: sent.lastModified ?? entry.lastModified,
-  mtime: entry.mtime
-})
+  const order = first.concat(later)
+  return { order, leftOut: entries.length - order.length }
+}

@@ -165,19 +165,10 @@ export const run = <R>(
       const leftovers = yield* removeLeftovers(config.dest)
       const resume = resumeOptions(session)
 
-      // decided now, without a look at dest: everything but the done items
-      const first: Array<number> = []
-      const later: Array<number> = []
-      const entries = jobs.map((job) => opened.previous.get(job.id))
-      entries.forEach((entry, i) => {
-        if (Resume.needsFile(entry, resume)) later.push(i)
-        else {
-          const decision = Resume.decide(entry, undefined, resume)
-          const leftOut = decision._tag === "LeftOut" || (resume.retryFailed && decision._tag === "NotFound")
-          if (!leftOut) first.push(i)
-        }
-      })
-      const order = first.concat(later)
+      const { order, leftOut } = Resume.plan(
+        jobs.map((job) => opened.previous.get(job.id)),
+        resume
+      )
       const onOpen = session.onOpen
       if (onOpen !== undefined) {
         yield* onOpen({
@@ -185,7 +176,7 @@ export const run = <R>(
           resumed: opened.resumed,
           journaled: countStatuses(opened.previous),
           items: order.length,
-          leftOut: jobs.length - order.length,
+          leftOut,
           leftovers
         })
       }

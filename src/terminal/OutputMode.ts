@@ -37,7 +37,7 @@ export interface Output {
 }
 
 /** True for a UTF-8 locale name (`en_US.UTF-8`, `C.utf8`). */
-export const isUtf8Locale = (locale: string): boolean => /utf-?8/i.test(locale)
+const isUtf8Locale = (locale: string): boolean => /utf-?8/i.test(locale)
 
 /**
  * The output for an environment and a choice. `auto` is `live` on a terminal unless `CI` is set or

@@ -18,10 +18,10 @@ export interface RateEstimator {
 }
 
 /** The time constant of the average: a burst counts for about this long. */
-export const defaultWindowMs = 15_000
+const defaultWindowMs = 15_000
 
 /** The next step is overdue (the task may be stuck) after this many times the usual wait for it. */
-export const overdueAfter = 3
+const overdueAfter = 3
 
 /** An estimator that starts counting at `at` (Clock milliseconds) from `done`. */
 export const start = (at: number, done = 0): RateEstimator => ({ at, done, step: 0, weighted: 0, weight: 0 })

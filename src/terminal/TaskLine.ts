@@ -57,7 +57,7 @@ export const bytes = (n: number): string => {
 const amount = (n: number, unit: TaskView["unit"]) => (unit === "bytes" ? bytes(n) : String(n))
 
 /** `812.45it/s` for counts, `1.1 MiB/s` for bytes, `?it/s` while unknown. */
-export const rateText = (rate: number | undefined, unit: TaskView["unit"]): string =>
+const rateText = (rate: number | undefined, unit: TaskView["unit"]): string =>
   rate === undefined
     ? unit === "bytes"
       ? "? B/s"
@@ -67,7 +67,7 @@ export const rateText = (rate: number | undefined, unit: TaskView["unit"]): stri
       : `${rate.toFixed(2)}it/s`
 
 /** A bar `width` cells wide, filled to `fraction` in eighths of a cell where the glyphs allow. */
-export const bar = (fraction: number, cells: number, glyphs: Glyphs = unicodeGlyphs): string => {
+const bar = (fraction: number, cells: number, glyphs: Glyphs = unicodeGlyphs): string => {
   const steps = glyphs.barPartials.length
   const filled = Math.floor(Math.min(1, Math.max(0, fraction)) * cells * steps)
   const partial = filled % steps === 0 ? "" : (glyphs.barPartials[filled % steps] ?? "")

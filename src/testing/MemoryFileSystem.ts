@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 
+/** What the fake file system holds: files, directories and modification times, for a test to read or change. */
 export interface MemoryFiles {
   readonly files: Map<string, Uint8Array>
   readonly directories: Set<string>
@@ -22,8 +23,10 @@ export interface MemoryFiles {
 const notFound = (method: string, path: string) =>
   new PlatformError.SystemError({ module: "FileSystem", method, reason: "NotFound", pathOrDescriptor: path })
 
+/** A fresh in-memory file system: its `layer` (`FileSystem`) and its `state`. */
 export const make = (
   options: {
+    /** Each write takes this long on Effect's clock. */
     readonly writeDelay?: Duration.DurationInput
     /** Fails writes once this many bytes have been written in all (a full disk). */
     readonly capacity?: number

@@ -5,16 +5,19 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 
+/** One write: the text, and the Clock milliseconds it was written at. */
 export interface Write {
   readonly at: number
   readonly text: string
 }
 
+/** What a recording terminal saw: every write in order, and all of it as one string. */
 export interface RecordingTerminal {
   readonly writes: Effect.Effect<ReadonlyArray<Write>>
   readonly output: Effect.Effect<string>
 }
 
+/** A `Terminal` of `columns` (default 80) that records its writes, and its recording. */
 export const make = (options: { readonly isTTY: boolean; readonly columns?: number }) =>
   Effect.gen(function* () {
     const writes = yield* Ref.make<ReadonlyArray<Write>>([])

@@ -4,7 +4,7 @@
  * what a person would see, not the bytes. It reflows on resize as tmux does (wrapped lines re-wrap;
  * the bottom of the grid stays the bottom of the screen), so it predicts a real pseudo-terminal.
  */
-import { cellWidth, esc } from "../terminal/internal/ansi.js"
+import { cellWidth, esc } from "../terminal/TerminalText.js"
 import { blank, blankRow, type Row, reflow, sequenceLength, textOf, trimTrailing } from "./ScreenRows.js"
 
 /** The taskbar progress last set with OSC 9;4 (`state` 0 cleared, 1 normal, 2 error, 3 indeterminate). */

@@ -2,7 +2,7 @@
  * The rows of a screen model: cells with their style, how much of each row was written, whether it
  * wrapped onto the next; and the reflow of all of them at a new width, as tmux 3.3 does it.
  */
-import { esc } from "../terminal/internal/ansi.js"
+import { esc } from "../terminal/TerminalText.js"
 
 /** One cell of the grid. */
 export interface Cell {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync, watch, writeFileSync } from "node:f
 import { dirname, join } from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Effect from "effect/Effect"
-import { sha256Hex } from "../../src/download/internal/sha256.js"
+import { sha256Hex } from "../../src/download/Checksum.js"
 import * as Journal from "../../src/session/Journal.js"
 import type { Entry } from "../../src/session/JournalFormat.js"
 import { tempDir } from "./cli.js"

@@ -9,14 +9,14 @@ import * as Path from "@effect/platform/Path"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
+import { sha256Hex } from "../Checksum.js"
 import { numbered, type OnExists, saveFile } from "../Destination.js"
 import type { DownloadError } from "../DownloadErrors.js"
 import * as DownloadMetrics from "../DownloadMetrics.js"
 import * as HttpGet from "../HttpGet.js"
 import type { Outcome, Saved } from "../Outcome.js"
-import type { Answer } from "./answer.js"
 import type { Expected } from "./contentTypes.js"
-import { sha256Hex } from "./sha256.js"
+import type { Received } from "./request.js"
 import { withSpanWhenTraced } from "./spans.js"
 
 /** One download: where its body is, and the name its file gets in dest. */
@@ -105,7 +105,7 @@ const runPrepared = <R>(job: Job<R>, config: EngineConfig, prepared: Preparation
 const savedOutcome = (
   id: string,
   file: string,
-  answer: Answer,
+  received: Received,
   body: Uint8Array,
   hash: boolean
 ): Outcome => ({
@@ -114,8 +114,8 @@ const savedOutcome = (
   file,
   size: body.length,
   sha256: hash ? sha256Hex(body) : undefined,
-  etag: answer.etag,
-  lastModified: answer.lastModified
+  etag: received.etag,
+  lastModified: received.lastModified
 })
 
 /** Requests the job, saves its body honouring `onExists`. */
@@ -123,16 +123,16 @@ const fresh = <R>(job: Job<R>, config: EngineConfig) => {
   const id = job.id
   const hash = config.hash === true
   const fetch = (name: string) =>
-    Effect.map(HttpGet.getAnswer(job.url, config, job.expected), (answer) => [answer, name] as const)
+    Effect.map(HttpGet.getReceived(job.url, config, job.expected), (received) => [received, name] as const)
   const fetched =
     typeof job.name === "string" ? fetch(job.name) : Effect.flatMap(job.name(config.gate), fetch)
-  const save = ([answer, name]: readonly [Answer, string]) => {
-    const body = answer.body ?? new Uint8Array()
+  const save = ([received, name]: readonly [Received, string]) => {
+    const body = received.body ?? new Uint8Array()
     return config.onExists === "rename"
       ? Effect.flatMap(freeName(config.dest, name), (free) =>
-          Effect.as(saveFile(config.dest, free, body), savedOutcome(id, free, answer, body, hash))
+          Effect.as(saveFile(config.dest, free, body), savedOutcome(id, free, received, body, hash))
         )
-      : Effect.as(saveFile(config.dest, name, body), savedOutcome(id, name, answer, body, hash))
+      : Effect.as(saveFile(config.dest, name, body), savedOutcome(id, name, received, body, hash))
   }
   const download = fetched.pipe(HttpGet.withinMaxTime(job.url, config), Effect.flatMap(save))
   return config.onExists === "skip" && typeof job.name === "string"
@@ -152,21 +152,21 @@ const revalidate = <R>(
   saved: Saved,
   conditions: Readonly<Record<string, string>>
 ) =>
-  HttpGet.getAnswer(job.url, config, job.expected, conditions).pipe(
+  HttpGet.getReceived(job.url, config, job.expected, conditions).pipe(
     HttpGet.withinMaxTime(job.url, config),
-    Effect.flatMap((answer) => {
-      const body = answer.body
+    Effect.flatMap((received) => {
+      const body = received.body
       if (body === undefined) {
         return Effect.succeed<Outcome>({
           ...saved,
           status: "UNCHANGED",
-          etag: answer.etag ?? saved.etag,
-          lastModified: answer.lastModified ?? saved.lastModified
+          etag: received.etag ?? saved.etag,
+          lastModified: received.lastModified ?? saved.lastModified
         })
       }
       return Effect.as(
         saveFile(config.dest, saved.file, body),
-        savedOutcome(job.id, saved.file, answer, body, config.hash === true)
+        savedOutcome(job.id, saved.file, received, body, config.hash === true)
       )
     })
   )

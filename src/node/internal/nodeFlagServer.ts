@@ -1,5 +1,5 @@
 /**
- * The flag server on Node's `http` module: one fiber per request runs the answer, and the answer is
+ * The flag server on Node's `http` module: one fiber per request runs the reply, and the reply is
  * written to the socket directly, so broken transfers (reset, truncation, stall) are real ones.
  */
 import type * as Http from "node:http"
@@ -7,19 +7,19 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
-import type { Answer, Responder } from "../../server/internal/flagAnswers.js"
+import type { Reply, Responder } from "../../server/FlagResponder.js"
 
 const slowTick = "100 millis"
 
-/** Sends `answer`; the effect ends when the response is done (or never, for a stall). */
-const send = (head: boolean, response: Http.ServerResponse, answer: Answer): Effect.Effect<void> => {
-  const transfer = answer.transfer
+/** Sends `reply`; the effect ends when the response is done (or never, for a stall). */
+const send = (head: boolean, response: Http.ServerResponse, reply: Reply): Effect.Effect<void> => {
+  const transfer = reply.transfer
   if (head || transfer._tag === "None") {
-    response.writeHead(answer.status, answer.headers).end(head ? undefined : answer.body)
+    response.writeHead(reply.status, reply.headers).end(head ? undefined : reply.body)
     return Effect.void
   }
-  const body = answer.body
-  response.writeHead(answer.status, answer.headers)
+  const body = reply.body
+  response.writeHead(reply.status, reply.headers)
   switch (transfer._tag) {
     case "Reset":
       response.write(body.subarray(0, body.length >> 1), () => response.socket?.resetAndDestroy())
@@ -47,15 +47,15 @@ const send = (head: boolean, response: Http.ServerResponse, answer: Answer): Eff
   }
 }
 
-/** How the listener answers, beyond the responder's answers. */
+/** How the listener replies, beyond the responder's replies. */
 export interface ListenerOptions {
-  /** Close the connection after every answer (`Connection: close`), as HTTP/1.0 servers do. */
+  /** Close the connection after every reply (`Connection: close`), as HTTP/1.0 servers do. */
   readonly closeEachConnection: boolean
 }
 
 /**
- * A `request` listener answering with `responder`, each answer in a fiber of `runFork` (a `FiberSet`'s,
- * so the server's scope interrupts what is still running). Answers known at once complete inside the
+ * A `request` listener answering with `responder`, each reply in a fiber of `runFork` (a `FiberSet`'s,
+ * so the server's scope interrupts what is still running). Replies known at once complete inside the
  * listener; the others are interrupted when their client leaves.
  */
 export const listener = (
@@ -79,13 +79,13 @@ export const listener = (
         ? undefined
         : { ifNoneMatch, ifModifiedSince }
     const fiber = runFork(
-      Effect.flatMap(responder.respond(method, url, conditions), (answer) =>
-        send(method === "HEAD", response, answer)
+      Effect.flatMap(responder.respond(method, url, conditions), (reply) =>
+        send(method === "HEAD", response, reply)
       )
     )
     const done = (exit: Exit.Exit<void>) => {
       if (counted) inFlight.leave()
-      // a defect in an answer: the client sees the connection end, the server goes on
+      // a defect in a reply: the client sees the connection end, the server goes on
       if (Exit.isFailure(exit) && !response.writableEnded) response.destroy()
     }
     const exit = fiber.unsafePoll()

@@ -158,7 +158,8 @@ export class NodeClientResponse extends Inspectable.Class implements HttpClientR
       })
     )
   }
-  get formData() {
+  // annotated: inferred, its type names undici-types by whatever path node_modules has (TS2742 through a symlink)
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     return Effect.flatMap(this.bytes, (bytes) =>
       Effect.tryPromise({
         try: () => new Response(bytes, { headers: this.source.headers as Record<string, string> }).formData(),

@@ -10,13 +10,13 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import type { Answer, Responder } from "./flagAnswers.js"
+import type { Reply, Responder } from "./flagReplies.js"
 
-const toResponse = (head: boolean, answer: Answer): HttpServerResponse.HttpServerResponse => {
-  const headers = Headers.fromInput(answer.headers)
-  const options = { status: answer.status, headers }
-  const body = answer.body
-  const transfer = answer.transfer
+const toResponse = (head: boolean, reply: Reply): HttpServerResponse.HttpServerResponse => {
+  const headers = Headers.fromInput(reply.headers)
+  const options = { status: reply.status, headers }
+  const body = reply.body
+  const transfer = reply.transfer
   if (head || transfer._tag === "None") {
     return body.length === 0
       ? HttpServerResponse.empty(options)
@@ -62,13 +62,13 @@ export const httpApp = (responder: Responder): HttpApp.Default =>
       ifNoneMatch: request.headers["if-none-match"],
       ifModifiedSince: request.headers["if-modified-since"]
     }
-    const answer = Effect.map(responder.respond(request.method, request.url, conditions), (answer) =>
-      toResponse(request.method === "HEAD", answer)
+    const reply = Effect.map(responder.respond(request.method, request.url, conditions), (reply) =>
+      toResponse(request.method === "HEAD", reply)
     )
-    if (!responder.counted(request.url)) return answer
+    if (!responder.counted(request.url)) return reply
     inFlight.enter()
     return Effect.ensuring(
-      answer,
+      reply,
       Effect.sync(() => inFlight.leave())
     )
   })

@@ -2,14 +2,14 @@
 import * as Effect from "effect/Effect"
 import type { FlagServerOptions, RunningFlagServer } from "../FlagServer.js"
 import * as FlagStore from "../FlagStore.js"
-import type * as FlagAnswers from "./flagAnswers.js"
+import type * as FlagReplies from "./flagReplies.js"
 
 /** The bundled flags, or the book's folder `dir`. */
 export const storeOf = (options: FlagServerOptions) =>
   options.dir === undefined ? FlagStore.bundled : FlagStore.directory(options.dir)
 
 /** The running server answering with `responder` at `baseUrl`. */
-export const running = (responder: FlagAnswers.Responder, baseUrl: string): RunningFlagServer => ({
+export const running = (responder: FlagReplies.Responder, baseUrl: string): RunningFlagServer => ({
   baseUrl,
   extension: responder.extension,
   codes: responder.codes,

@@ -84,8 +84,11 @@ const bodyOf = (
       error._tag === "Oversized" ? tooLarge(url, maxBytes) : transport(url, error)
   )
 
-/** A 200's body, or a 304's "keep yours" (only to a request with conditions), with the server's validators. */
-export interface Answer {
+/**
+ * What a GET received: a 200's body, or a 304's "keep yours" (only to a request with conditions), with
+ * the server's validators.
+ */
+export interface Received {
   /** The body of a 200; `undefined` for a 304 Not Modified. */
   readonly body: Uint8Array | undefined
   readonly etag: string | undefined
@@ -104,14 +107,14 @@ export const request = (
   conditions: Readonly<Record<string, string>> | undefined,
   bodyProgress: boolean,
   bandwidth?: Bandwidth.Bandwidth
-): Effect.Effect<Answer, RequestError> =>
+): Effect.Effect<Received, RequestError> =>
   Effect.flatMap(currentTracker, (tracker) =>
     Effect.flatMap(
       Effect.mapError(
         conditions === undefined ? client.get(url) : client.get(url, { headers: conditions }),
         (error) => transport(url, error)
       ),
-      (response): Effect.Effect<Answer, RequestError> => {
+      (response): Effect.Effect<Received, RequestError> => {
         // each read of `headers` converts the platform's headers anew: read them once
         const headers = response.headers
         const status = response.status
@@ -133,8 +136,11 @@ export const request = (
           )
         }
         if (status === 304 && conditions !== undefined) {
-          const answer = { body: undefined, etag: headers.etag, lastModified: headers["last-modified"] }
-          return Effect.as(Effect.ignore(bodyOf(url, response, errorBodyCap, tracker, bodyProgress)), answer)
+          const received = { body: undefined, etag: headers.etag, lastModified: headers["last-modified"] }
+          return Effect.as(
+            Effect.ignore(bodyOf(url, response, errorBodyCap, tracker, bodyProgress)),
+            received
+          )
         }
         return Effect.zipRight(
           Effect.ignore(bodyOf(url, response, errorBodyCap, tracker, bodyProgress)),

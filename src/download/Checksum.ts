@@ -1,6 +1,6 @@
 /**
- * SHA-256 of a body already in memory, as lowercase hex: what a session journals for each saved file
- * and `flags verify` checks.
+ * Checksums of saved files: the SHA-256 of a body already in memory, as lowercase hex, which the engine
+ * takes of each saved body when asked (`hash`), a session journals and `flags verify` checks.
  *
  * `node:crypto`'s `createHash`, not WebCrypto's `crypto.subtle.digest`. Measured here (Node 20, 676
  * random bodies per size, three rounds, median), per body: 1 KB 2.2 µs vs 11 µs, 4 KB 3.9 µs vs 12 µs,

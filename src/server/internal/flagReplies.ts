@@ -1,7 +1,7 @@
 /**
- * What the flag server answers to a request, whichever HTTP server sends it: routing, the fault
+ * What the flag server replies to a request, whichever HTTP server sends it: routing, the fault
  * draw, the delay, the log line, conditional requests (`304 Not Modified`). With no faults and no
- * log, each answer is built once and reused.
+ * log, each reply is built once and reused.
  */
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
@@ -11,13 +11,13 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import type * as FlagStore from "../FlagStore.js"
 import { type Decision, decide, type Fault, type FaultOptions, isQuiet } from "../ServerFaults.js"
-import { type Conditions, conditional, noConditions } from "./conditionalAnswer.js"
+import { type Conditions, conditional, noConditions } from "./conditionalReply.js"
 
-/** How the body of an answer travels: whole, or broken in one of the fault menu's ways. */
+/** How the body of a reply travels: whole, or broken in one of the fault menu's ways. */
 export type Transfer = Exclude<Fault, { readonly _tag: "Status" }>
 
-/** One answer: status, headers (with `content-length`), the body, and how it is sent. */
-export interface Answer {
+/** One reply: status, headers (with `content-length`), the body, and how it is sent. */
+export interface Reply {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: Uint8Array
@@ -47,15 +47,15 @@ export interface Responder {
   /** Whether a request for `url` counts in `inFlight` (a look at `/stats` does not). */
   readonly counted: (url: string) => boolean
   /**
-   * The answer to `method url` (the raw request target, query included), after any delay; a file
+   * The reply to `method url` (the raw request target, query included), after any delay; a file
    * whose validators match `conditions` is a `304 Not Modified` with no body.
    */
-  readonly respond: (method: string, url: string, conditions?: Conditions) => Effect.Effect<Answer>
+  readonly respond: (method: string, url: string, conditions?: Conditions) => Effect.Effect<Reply>
 }
 
 const whole: Transfer = { _tag: "None" }
 const empty = new Uint8Array(0)
-const text = (status: number, message: string, headers: Record<string, string> = {}): Answer => {
+const text = (status: number, message: string, headers: Record<string, string> = {}): Reply => {
   const body = new TextEncoder().encode(message)
   const length = String(body.length)
   return {
@@ -67,7 +67,7 @@ const text = (status: number, message: string, headers: Record<string, string> =
 }
 const notFound = text(404, "404 Not Found\n")
 const notAllowed = text(405, "405 Method Not Allowed\n", { allow: "GET, HEAD" })
-const json = (value: unknown): Answer => {
+const json = (value: unknown): Reply => {
   const body = new TextEncoder().encode(JSON.stringify(value))
   return {
     status: 200,
@@ -79,7 +79,7 @@ const json = (value: unknown): Answer => {
 const notFoundEffect = Effect.succeed(notFound)
 const notAllowedEffect = Effect.succeed(notAllowed)
 
-const fileAnswer = (file: FlagStore.FlagFile, transfer: Transfer = whole): Answer => ({
+const fileReply = (file: FlagStore.FlagFile, transfer: Transfer = whole): Reply => ({
   status: 200,
   headers: {
     "content-type": file.contentType,
@@ -91,7 +91,7 @@ const fileAnswer = (file: FlagStore.FlagFile, transfer: Transfer = whole): Answe
   transfer
 })
 
-const statusAnswer = (status: number, retryAfter: Option.Option<number>): Answer => ({
+const statusReply = (status: number, retryAfter: Option.Option<number>): Reply => ({
   status,
   headers: Option.match(retryAfter, {
     onNone: () => ({ "content-length": "0" }),
@@ -104,7 +104,7 @@ const statusAnswer = (status: number, retryAfter: Option.Option<number>): Answer
 // `cc` is two lowercase letters; the file is `cc.ext` of the same code or `metadata.json`
 const flagPath = /^\/flags\/([a-z]{2})\/(([a-z]{2})\.[a-z0-9]{1,8}|metadata\.json)$/
 
-/** The answers of `store` under `options`'s faults; the fault draws come from a `Random` seeded by `seed`. */
+/** The replies of `store` under `options`'s faults; the fault draws come from a `Random` seeded by `seed`. */
 export const make = (
   store: FlagStore.FlagStore,
   options: FaultOptions & { readonly seed?: number | undefined; readonly quiet?: boolean | undefined }
@@ -121,21 +121,21 @@ export const make = (
   const listingBody = new TextEncoder().encode(
     JSON.stringify({ extension: store.extension, codes: store.codes })
   )
-  const listing = Effect.succeed<Answer>({
+  const listing = Effect.succeed<Reply>({
     status: 200,
     headers: { "content-type": "application/json", "content-length": String(listingBody.length) },
     body: listingBody,
     transfer: whole
   })
 
-  // only answers that exist are kept: the keys are then bounded by the files there are
-  const ready = new Map<string, Effect.Effect<Answer>>()
-  const plainAnswer = (path: string, cc: string, name: string) =>
+  // only replies that exist are kept: the keys are then bounded by the files there are
+  const ready = new Map<string, Effect.Effect<Reply>>()
+  const plainReply = (path: string, cc: string, name: string) =>
     Effect.map(store.file(cc, name), (file) => {
       if (Option.isNone(file)) return notFound
-      const answer = fileAnswer(file.value)
-      ready.set(path, Effect.succeed(answer))
-      return answer
+      const reply = fileReply(file.value)
+      ready.set(path, Effect.succeed(reply))
+      return reply
     })
 
   // the log line is written when the request's fate is drawn, before its delay, as slow_server.py does: a
@@ -154,28 +154,28 @@ export const make = (
   })
 
   // a 304 has no body to break: its transfer is whole, as a HEAD's is
-  const faultyAnswer = (method: string, cc: string, name: string, conditions: Conditions | undefined) =>
+  const faultyReply = (method: string, cc: string, name: string, conditions: Conditions | undefined) =>
     Effect.gen(function* () {
       if (yield* throttledNow) {
         inFlight.throttled++
-        return statusAnswer(429, Option.some(options.retryAfter ?? 1))
+        return statusReply(429, Option.some(options.retryAfter ?? 1))
       }
       const decision = yield* decideOne
       const fault = decision.fault
-      const answer =
+      const reply =
         fault._tag === "Status"
-          ? statusAnswer(fault.status, fault.retryAfter)
+          ? statusReply(fault.status, fault.retryAfter)
           : Option.match(yield* store.file(cc, name), {
               onNone: () => notFound,
-              onSome: (file) => conditional(fileAnswer(file, method === "HEAD" ? whole : fault), conditions)
+              onSome: (file) => conditional(fileReply(file, method === "HEAD" ? whole : fault), conditions)
             })
       if (!quiet) {
         const seconds = (Duration.toMillis(decision.delay) / 1000).toFixed(2)
-        const broken = answer.transfer._tag === "None" ? "" : ` ${answer.transfer._tag.toLowerCase()}`
-        yield* Console.log(`${cc.toUpperCase()} delay: ${seconds}s ${answer.status}${broken}`)
+        const broken = reply.transfer._tag === "None" ? "" : ` ${reply.transfer._tag.toLowerCase()}`
+        yield* Console.log(`${cc.toUpperCase()} delay: ${seconds}s ${reply.status}${broken}`)
       }
       if (Duration.greaterThan(decision.delay, Duration.zero)) yield* Effect.sleep(decision.delay)
-      return answer
+      return reply
     })
 
   return {
@@ -206,9 +206,9 @@ export const make = (
         return notFoundEffect
       }
       if (!readOnly) return notAllowedEffect
-      if (!plain) return faultyAnswer(method, cc, name, conditions)
-      const answer = ready.get(path) ?? plainAnswer(path, cc, name)
-      return noConditions(conditions) ? answer : Effect.map(answer, (a) => conditional(a, conditions))
+      if (!plain) return faultyReply(method, cc, name, conditions)
+      const reply = ready.get(path) ?? plainReply(path, cc, name)
+      return noConditions(conditions) ? reply : Effect.map(reply, (a) => conditional(a, conditions))
     }
   }
 }

@@ -2,7 +2,7 @@
  * Conditional requests to the flag server (RFC 9110): whether the client's `If-None-Match` or
  * `If-Modified-Since` says it has the file already, and the `304 Not Modified` it then gets.
  */
-import type { Answer } from "./flagAnswers.js"
+import type { Reply } from "./flagReplies.js"
 
 /** A request's conditional headers, as sent (`If-None-Match`, `If-Modified-Since`). */
 export interface Conditions {
@@ -16,7 +16,7 @@ const opaque = (tag: string) => (tag.startsWith("W/") ? tag.slice(2) : tag)
 
 // RFC 9110 13.1.2-3 and 13.2.2: If-None-Match (weak comparison) decides when sent, If-Modified-Since
 // only without it; a date that does not parse is ignored, as the RFC says
-const unchanged = (headers: Answer["headers"], conditions: Conditions): boolean => {
+const unchanged = (headers: Reply["headers"], conditions: Conditions): boolean => {
   const etag = headers.etag
   if (conditions.ifNoneMatch !== undefined) {
     if (etag === undefined) return false
@@ -29,11 +29,10 @@ const unchanged = (headers: Answer["headers"], conditions: Conditions): boolean 
   return !Number.isNaN(since) && Date.parse(modified) <= since
 }
 
-/** `answer`, or a 304 with its validators when the request's conditions say the client has it. */
-export const conditional = (answer: Answer, conditions: Conditions | undefined): Answer => {
-  if (conditions === undefined || answer.status !== 200 || !unchanged(answer.headers, conditions))
-    return answer
-  const { etag, "last-modified": modified } = answer.headers
+/** `reply`, or a 304 with its validators when the request's conditions say the client has it. */
+export const conditional = (reply: Reply, conditions: Conditions | undefined): Reply => {
+  if (conditions === undefined || reply.status !== 200 || !unchanged(reply.headers, conditions)) return reply
+  const { etag, "last-modified": modified } = reply.headers
   return {
     status: 304,
     headers: {
