@@ -12,3 +12,43 @@ import { createHash } from "node:crypto"
 
 /** The SHA-256 of `bytes`, 64 lowercase hex digits. */
 export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex")
+
+/** The digests a list may give for a file (aria2's names). */
+export type ChecksumAlgorithm = "sha-1" | "sha-256" | "sha-512"
+
+/** What a file's digest must be: `checksum=sha-256=HEX` (lowercase hex). */
+export interface ExpectedChecksum {
+  readonly algorithm: ChecksumAlgorithm
+  readonly hex: string
+}
+
+/** Hex digits of each algorithm's digest. */
+export const hexLength: Readonly<Record<ChecksumAlgorithm, number>> = {
+  "sha-1": 40,
+  "sha-256": 64,
+  "sha-512": 128
+}
+
+const nodeName: Readonly<Record<ChecksumAlgorithm, string>> = {
+  "sha-1": "sha1",
+  "sha-256": "sha256",
+  "sha-512": "sha512"
+}
+
+/** A digest taken piece by piece, as a body streams past. */
+export interface Digest {
+  readonly update: (bytes: Uint8Array) => void
+  /** The digest of everything given, lowercase hex (once: the digest is then spent). */
+  readonly hex: () => string
+}
+
+/** A new digest of `algorithm`. */
+export const digest = (algorithm: ChecksumAlgorithm): Digest => {
+  const hash = createHash(nodeName[algorithm])
+  return {
+    update: (bytes) => {
+      hash.update(bytes)
+    },
+    hex: () => hash.digest("hex")
+  }
+}

@@ -113,6 +113,18 @@ export class SaveError extends Data.TaggedError("SaveError")<{
   }
 }
 
+/** A downloaded file's digest is not the one its list gave: the file is not kept under its name. */
+export class ChecksumMismatch extends Data.TaggedError("ChecksumMismatch")<{
+  readonly url: string
+  readonly algorithm: string
+  readonly expected: string
+  readonly actual: string
+}> {
+  override get message() {
+    return `checksum mismatch: ${this.algorithm} is ${this.actual}, the list says ${this.expected}`
+  }
+}
+
 /** Any reason a request for a flag failed. */
 export type RequestError =
   | FlagNotFound
@@ -123,4 +135,4 @@ export type RequestError =
   | UnexpectedContentType
 
 /** Any reason one download did not save its file: a request's failure, bad metadata, or the save. */
-export type DownloadError = RequestError | BadMetadata | SaveError
+export type DownloadError = RequestError | BadMetadata | SaveError | ChecksumMismatch

@@ -1,15 +1,16 @@
 /** One HTTP GET of any URL (a flag, its metadata, a listed file): the bytes, or a typed error saying why not. */
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import type * as Bandwidth from "./Bandwidth.js"
-import { type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
+import { type HttpStatusError, type RequestError, RequestTimeout, withoutStack } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
 import type { Expected } from "./internal/contentTypes.js"
 import { type Deadlines, withDeadlines } from "./internal/deadlines.js"
-import { type Received, redirecting, request } from "./internal/request.js"
+import { type Ranged, type Received, redirecting, request, requestRanged } from "./internal/request.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
 import * as RequestPhases from "./RequestPhases.js"
 
@@ -51,12 +52,21 @@ export const defaultRequestOptions: RequestOptions = {
   maxBytes: 10 * 1024 * 1024
 }
 
-export type { Received } from "./internal/request.js"
+export type { Ranged, Received } from "./internal/request.js"
 
-type Conditions = Readonly<Record<string, string>> | undefined
+/** A failure a retry looks at: a request's, or another (a write's) that is never retried. */
+type Failure = RequestError | { readonly _tag: string }
 
-const attempt = (url: string, options: GatedOptions, expected: Expected, conditions: Conditions) => {
-  const watched = watchedAttempt(url, options, expected, conditions)
+const isHttpStatus = (error: Failure): error is HttpStatusError => error._tag === "HttpStatusError"
+
+/** How one attempt asks: the client (redirects followed), and whether it reports its body's progress. */
+type Asking<A, E, R> = (
+  client: ReturnType<typeof redirecting>,
+  bodyProgress: boolean
+) => Effect.Effect<A, E, R>
+
+const attempt = <A, E extends Failure, R>(url: string, options: GatedOptions, ask: Asking<A, E, R>) => {
+  const watched = watchedAttempt(url, options, ask)
   const policy = options.gate?.policy
   return policy === undefined ? watched : polite(policy, options.gate?.slots, url, watched)
 }
@@ -65,17 +75,17 @@ const attempt = (url: string, options: GatedOptions, expected: Expected, conditi
  * An attempt within its host's policy: the gate (pause, rate) first, then a slot of the batch's, then
  * the request; a 429 or 503 pauses the host for every request to it.
  */
-const polite = (
+const polite = <A, E extends Failure, R>(
   policy: HostPolicy.HostPolicy,
   slots: Effect.Semaphore | undefined,
   url: string,
-  self: Effect.Effect<Received, RequestError, HttpClient.HttpClient>
+  self: Effect.Effect<A, E, R>
 ) => {
   const host = HostPolicy.hostOf(url)
   return Effect.zipRight(policy.gate(host), slots === undefined ? self : slots.withPermits(1)(self)).pipe(
     Effect.tapBoth({
-      onFailure: (error) =>
-        error._tag === "HttpStatusError" && (error.status === 429 || error.status === 503)
+      onFailure: (error: E) =>
+        isHttpStatus(error) && (error.status === 429 || error.status === 503)
           ? policy.throttled(host, error.retryAfter)
           : Effect.void,
       onSuccess: () => Effect.sync(() => policy.answered(host))
@@ -85,21 +95,13 @@ const polite = (
 
 const unreported: RequestPhases.Reports = { stopsOnTimeout: false, bodyProgress: false }
 
-const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, conditions: Conditions) =>
+const watchedAttempt = <A, E, R>(url: string, options: GatedOptions, ask: Asking<A, E, R>) =>
   Effect.contextWithEffect((context: Context.Context<HttpClient.HttpClient>) => {
     const client = Context.get(context, HttpClient.HttpClient)
     const reports = Context.getOrElse(context, RequestPhases.Reporting, () => unreported)
     return withDeadlines(options.gate?.deadlines, (deadlines) =>
       deadlines.watch(
-        request(
-          redirecting(client),
-          url,
-          options.maxBytes,
-          expected,
-          conditions,
-          reports.bodyProgress,
-          options.bandwidth
-        ),
+        ask(redirecting(client), reports.bodyProgress),
         Duration.toMillis(options.timeout),
         (phase) =>
           withoutStack(
@@ -117,15 +119,13 @@ const watchedAttempt = (url: string, options: GatedOptions, expected: Expected, 
   })
 
 /** Failures worth another try: the server or the network may answer differently next time. */
-const isTransient = (error: RequestError): boolean => {
+const isTransient = (error: Failure): boolean => {
   switch (error._tag) {
     case "RequestTimeout":
     case "TransportError":
       return true
-    case "HttpStatusError":
-      return error.status === 408 || error.status === 429 || error.status >= 500
     default:
-      return false
+      return isHttpStatus(error) && (error.status === 408 || error.status === 429 || error.status >= 500)
   }
 }
 
@@ -135,11 +135,9 @@ const retrySchedule = (retries: number) =>
     Schedule.jittered,
     Schedule.intersect(Schedule.recurs(retries)),
     Schedule.intersect(
-      Schedule.identity<RequestError>().pipe(
+      Schedule.identity<Failure>().pipe(
         Schedule.addDelay((error) =>
-          error._tag === "HttpStatusError" && error.retryAfter !== undefined
-            ? error.retryAfter
-            : Duration.zero
+          isHttpStatus(error) && error.retryAfter !== undefined ? error.retryAfter : Duration.zero
         )
       )
     ),
@@ -168,7 +166,33 @@ export const getReceived = (
   expected: Expected = "image",
   conditions?: Readonly<Record<string, string>> | undefined
 ): Effect.Effect<Received, RequestError, HttpClient.HttpClient> => {
-  const once = attempt(url, options, expected, conditions)
+  const once = attempt(url, options, (client, bodyProgress) =>
+    request(client, url, options.maxBytes, expected, conditions, bodyProgress, options.bandwidth)
+  )
+  return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
+    withSpanWhenTraced("HttpGet.get", { url })
+  )
+}
+
+/**
+ * GETs `url` for a file written to disk, its answer (a 200, a 206 or a 416) given to `onAnswer` with
+ * the request's phase tracker (restart its `body` phase as bytes arrive). `headers` is asked anew for
+ * each attempt, so that a retry after a broken transfer can ask for the rest (`Range`). Everything
+ * else as `getReceived`: the gate, the per-phase timeouts, redirects, statuses and retries.
+ */
+export const getRanged = <A, E extends { readonly _tag: string }, R>(
+  url: string,
+  options: GatedOptions,
+  expected: Expected,
+  headers: Effect.Effect<Readonly<Record<string, string>>, never, R>,
+  onAnswer: (
+    answer: Ranged,
+    tracker: RequestPhases.PhaseTracker | undefined
+  ) => Effect.Effect<A, RequestError | HttpClientError.ResponseError | E, R>
+): Effect.Effect<A, RequestError | E, HttpClient.HttpClient | R> => {
+  const once = Effect.flatMap(headers, (asked) =>
+    attempt(url, options, (client) => requestRanged(client, url, expected, asked, onAnswer))
+  )
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
     withSpanWhenTraced("HttpGet.get", { url })
   )

@@ -8,16 +8,8 @@
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
+import { type ChecksumAlgorithm, type ExpectedChecksum, hexLength } from "./Checksum.js"
 import { numbered, safeFileName } from "./Destination.js"
-
-/** The digests a list may give for a file (aria2's names). */
-export type ChecksumAlgorithm = "sha-1" | "sha-256" | "sha-512"
-
-/** What a file's digest must be: `checksum=sha-256=HEX` (lowercase hex). */
-export interface ExpectedChecksum {
-  readonly algorithm: ChecksumAlgorithm
-  readonly hex: string
-}
 
 /** A user and password for a URL's host (from its userinfo, or a netrc file). */
 export interface Credentials {
@@ -55,11 +47,6 @@ const maxLineBytes = 8 * 1024
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
-const digestLengths: Readonly<Record<ChecksumAlgorithm, number>> = {
-  "sha-1": 40,
-  "sha-256": 64,
-  "sha-512": 128
-}
 const options = ["out", "checksum", "header"] as const
 type OptionName = (typeof options)[number]
 const isOptionName = (name: string): name is OptionName => (options as ReadonlyArray<string>).includes(name)
@@ -115,10 +102,10 @@ const applyOption = (draft: Draft, name: OptionName, value: string): string | un
       const at = value.indexOf("=")
       const algorithm = value.slice(0, at).toLowerCase()
       const hex = value.slice(at + 1).toLowerCase()
-      if (at === -1 || !(algorithm in digestLengths)) {
+      if (at === -1 || !(algorithm in hexLength)) {
         return `checksum=${value}: give TYPE=HEX, TYPE one of sha-1, sha-256, sha-512`
       }
-      const length = digestLengths[algorithm as ChecksumAlgorithm]
+      const length = hexLength[algorithm as ChecksumAlgorithm]
       if (!new RegExp(`^[0-9a-f]{${length}}$`).test(hex)) {
         return `checksum=${value}: a ${algorithm} digest is ${length} hex digits`
       }

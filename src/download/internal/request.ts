@@ -150,6 +150,121 @@ export const request = (
     )
   )
 
+/**
+ * What a request for a file on disk (maybe with `Range`) received: the whole body (a 200), the rest of
+ * it from `start` (a 206), or word that the range starts past its end (a 416, with the length it gave).
+ */
+export type Ranged =
+  | {
+      readonly _tag: "Whole"
+      readonly response: HttpClientResponse.HttpClientResponse
+      readonly etag: string | undefined
+      readonly lastModified: string | undefined
+      readonly length: number | undefined
+    }
+  | {
+      readonly _tag: "Rest"
+      readonly response: HttpClientResponse.HttpClientResponse
+      readonly start: number
+      readonly length: number | undefined
+    }
+  | { readonly _tag: "PastEnd"; readonly length: number | undefined }
+
+const isResponseError = (error: unknown): error is HttpClientError.ResponseError =>
+  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "ResponseError"
+
+const lengthOf = (header: string | undefined) => {
+  const n = header === undefined || !/^\d+$/.test(header.trim()) ? Number.NaN : Number(header)
+  return Number.isSafeInteger(n) ? n : undefined
+}
+
+/** `Content-Range: bytes START-END/LENGTH` (or `*` for an unknown length); `bytes *\/LENGTH` of a 416. */
+const contentRange = (header: string | undefined) => {
+  const match = /^\s*bytes\s+(?:(\d+)-(\d+)|\*)\s*\/\s*(\d+|\*)\s*$/i.exec(header ?? "")
+  if (match === null) return undefined
+  return {
+    start: match[1] === undefined ? undefined : Number(match[1]),
+    length: lengthOf(match[3] === "*" ? undefined : match[3])
+  }
+}
+
+/**
+ * One request for a file written to disk, with `headers` (a `Range` among them, maybe), its body left
+ * to `onAnswer`; any other answer means what it means in `request` (404, statuses, transport). A 206
+ * without a `Content-Range` it can read is the server's error.
+ */
+export const requestRanged = <A, E, R>(
+  client: HttpClient.HttpClient.With<ClientFailure>,
+  url: string,
+  expected: Expected,
+  headers: Readonly<Record<string, string>>,
+  onAnswer: (
+    answer: Ranged,
+    tracker: PhaseTracker | undefined
+  ) => Effect.Effect<A, RequestError | HttpClientError.ResponseError | E, R>
+): Effect.Effect<A, RequestError | E, R> =>
+  Effect.flatMap(currentTracker, (tracker) =>
+    Effect.flatMap(
+      Effect.mapError(client.get(url, { headers }), (error) => transport(url, error)),
+      (response): Effect.Effect<A, RequestError | E, R> => {
+        const received = response.headers
+        const status = response.status
+        const answered = (answer: Ranged) =>
+          Effect.mapError(onAnswer(answer, tracker), (error) =>
+            isResponseError(error) ? transport(url, error) : error
+          )
+        const drained = Effect.ignore(bodyOf(url, response, errorBodyCap, tracker, false))
+        if (status === 200 || status === 206) {
+          const contentType = received["content-type"]
+          if (!acceptsContentType(expected, contentType)) {
+            return Effect.zipRight(
+              drained,
+              Effect.fail(
+                withoutStack(() => new UnexpectedContentType({ url, contentType: contentType ?? "" }))
+              )
+            )
+          }
+        }
+        if (status === 200) {
+          return answered({
+            _tag: "Whole",
+            response,
+            etag: received.etag,
+            lastModified: received["last-modified"],
+            length: lengthOf(received["content-length"])
+          })
+        }
+        if (status === 206) {
+          const range = contentRange(received["content-range"])
+          if (range?.start === undefined) {
+            return Effect.zipRight(
+              drained,
+              Effect.fail(
+                withoutStack(
+                  () =>
+                    new HttpStatusError({
+                      url,
+                      status,
+                      reason: "Partial Content without a Content-Range",
+                      retryAfter: undefined
+                    })
+                )
+              )
+            )
+          }
+          return answered({ _tag: "Rest", response, start: range.start, length: range.length })
+        }
+        if (status === 416) {
+          return Effect.zipRight(
+            drained,
+            answered({ _tag: "PastEnd", length: contentRange(received["content-range"])?.length })
+          )
+        }
+        return Effect.zipRight(drained, statusFailure(url, status, received["retry-after"]))
+      }
+    )
+  )
+
 // one redirect-following client per client the app provides, built once
 const following = new WeakMap<HttpClient.HttpClient, HttpClient.HttpClient.With<ClientFailure>>()
 export const redirecting = (client: HttpClient.HttpClient) => {

@@ -1,0 +1,257 @@
+/**
+ * One file of any size, streamed to disk and resumable (curl's `-C -`, wget's `-c`, aria2's control
+ * file): the body goes to `.NAME.partial` in dest as it arrives, hashed on its way, and is renamed to
+ * NAME once whole (and its checksum, if given, matches). A transfer broken off — a reset, a timeout,
+ * Ctrl-C, `kill -9` — leaves the partial file and its description; the next attempt asks for the rest
+ * with `Range: bytes=N-` and `If-Range` (the `ETag`, or `Last-Modified`, the first answer had). A 206
+ * appends; a 200 means the server ignores ranges or the file changed, so it starts again from zero; a
+ * 416 whose length is what is on disk means the file was whole already. Bytes of two versions of a
+ * file are never spliced: no validator, no resume. Works on any `HttpClient`.
+ */
+import type * as PlatformError from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Checksum from "./Checksum.js"
+import {
+  BodyTooLarge,
+  ChecksumMismatch,
+  type RequestError,
+  SaveError,
+  TransportError,
+  withoutStack
+} from "./DownloadErrors.js"
+import * as HttpGet from "./HttpGet.js"
+import type { Expected } from "./internal/contentTypes.js"
+import { type WriteFailed, writeBody } from "./internal/fileBody.js"
+import * as PartialFile from "./internal/partialFile.js"
+
+/** One file to fetch into dest. */
+export interface Target {
+  readonly url: string
+  readonly dest: string
+  /** Its name in dest (made safe already, see `Destination.safeFileName`). */
+  readonly name: string
+  /** What content types are accepted (default: any). */
+  readonly expected?: Expected | undefined
+  /** Sent with every request for it (credentials among them: never shown, never journaled). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Resume a partial download of it left in dest (default); `false` starts from zero. */
+  readonly resume?: boolean | undefined
+  /** The digest the whole file must have. */
+  readonly checksum?: Checksum.ExpectedChecksum | undefined
+  /** Told the bytes on disk and the whole length (when known) after each chunk written. */
+  readonly onProgress?: ((bytes: number, length: number | undefined) => Effect.Effect<void>) | undefined
+}
+
+/** A file fetched whole into dest. */
+export interface Transferred {
+  readonly file: string
+  readonly size: number
+  readonly sha256: string
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+  /** Bytes that were on disk already when this run took the file up (0: a download from the start). */
+  readonly resumedFrom: number
+}
+
+/** What can stop a transfer: the request's failures, a checksum that differs, or dest refusing the bytes. */
+export type TransferError = RequestError | ChecksumMismatch | SaveError
+
+type Deps = FileSystem.FileSystem | Path.Path
+
+const restart = (url: string, reason: string) =>
+  withoutStack(() => new TransportError({ url, reason, cause: undefined }))
+
+/**
+ * Fetches `target` into dest, resuming what an earlier attempt (or run) left, retrying as `options`
+ * says from where each attempt stopped; each phase of each request gets `options.timeout`, and
+ * `options.maxBytes` caps the whole file (`Infinity`: no cap).
+ */
+export const toFile = (
+  target: Target,
+  options: HttpGet.GatedOptions
+): Effect.Effect<Transferred, TransferError, Deps | HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const { url, dest, name } = target
+    const names = PartialFile.partialNames(name)
+    const partial = path.join(dest, names.bytes)
+    const saveError = (cause: unknown) => withoutStack(() => new SaveError({ path: partial, cause }))
+    const written = (failure: WriteFailed) => saveError(failure.error)
+
+    // what is on disk for this file, kept up to date as attempts write
+    const state: { bytes: number; info: PartialInfoState } = { bytes: 0, info: undefined }
+    if (target.resume ?? true) {
+      const found = yield* PartialFile.find(dest, name, url)
+      if (Option.isSome(found)) {
+        state.bytes = found.value.bytes
+        state.info = found.value.info
+      }
+    } else {
+      yield* PartialFile.remove(dest, name)
+    }
+    const resumedFrom = state.bytes
+    const validator = () => (state.info === undefined ? undefined : PartialFile.ifRangeOf(state.info))
+
+    const headers = Effect.sync(() => {
+      const since = validator()
+      return state.bytes > 0 && since !== undefined
+        ? { ...target.headers, range: `bytes=${state.bytes}-`, "if-range": since }
+        : { ...target.headers }
+    })
+    const digests = () => {
+      const sha256 = Checksum.digest("sha-256")
+      const listed =
+        target.checksum === undefined || target.checksum.algorithm === "sha-256"
+          ? undefined
+          : Checksum.digest(target.checksum.algorithm)
+      return { sha256, listed }
+    }
+    type Digests = ReturnType<typeof digests>
+    const onWritten = (length: number | undefined) => (bytes: number) => {
+      state.bytes = bytes
+      return target.onProgress === undefined ? Effect.void : target.onProgress(bytes, length)
+    }
+    // the bytes on disk, digested again: what an append continues
+    const digestOnDisk = (bytes: number) =>
+      Effect.gen(function* () {
+        const d = digests()
+        yield* fs.stream(partial, { bytesToRead: BigInt(bytes) }).pipe(
+          Stream.runForEach((chunk) =>
+            Effect.sync(() => {
+              d.sha256.update(chunk)
+              d.listed?.update(chunk)
+            })
+          ),
+          Effect.mapError(saveError)
+        )
+        return d
+      })
+    const tooLarge = (length: number | undefined) =>
+      length !== undefined && length > options.maxBytes
+        ? Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: options.maxBytes })))
+        : Effect.void
+
+    const fetched = yield* HttpGet.getRanged(
+      url,
+      options,
+      target.expected ?? "any",
+      headers,
+      (
+        answer,
+        tracker
+      ): Effect.Effect<
+        { digests: Digests; etag?: string | undefined; lastModified?: string | undefined },
+        RequestError | SaveError | HttpClientError.ResponseError,
+        Deps
+      > => {
+        switch (answer._tag) {
+          case "Whole":
+            return Effect.gen(function* () {
+              yield* tooLarge(answer.length)
+              const info = {
+                url,
+                ...(answer.etag === undefined ? {} : { etag: answer.etag }),
+                ...(answer.lastModified === undefined ? {} : { lastModified: answer.lastModified }),
+                ...(answer.length === undefined ? {} : { length: answer.length })
+              }
+              // described before the first byte: a run killed from here on leaves bytes that say what they are
+              yield* Effect.mapError(PartialFile.describe(dest, name, info), saveError)
+              state.info = info
+              state.bytes = 0
+              const d = digests()
+              yield* writeBody(answer.response, {
+                file: partial,
+                append: false,
+                offset: 0,
+                maxBytes: options.maxBytes,
+                digests: [d.sha256, ...(d.listed === undefined ? [] : [d.listed])],
+                bandwidth: options.bandwidth,
+                tracker,
+                onWritten: onWritten(answer.length)
+              }).pipe(
+                Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
+                mapOversized(url, options.maxBytes)
+              )
+              return { digests: d, etag: answer.etag, lastModified: answer.lastModified }
+            })
+          case "Rest":
+            return Effect.gen(function* () {
+              if (answer.start !== state.bytes) {
+                yield* PartialFile.remove(dest, name)
+                state.bytes = 0
+                state.info = undefined
+                return yield* restart(
+                  url,
+                  `the server sent bytes from ${answer.start}, not ${state.bytes}: starting again`
+                )
+              }
+              yield* tooLarge(answer.length)
+              const d = yield* digestOnDisk(state.bytes)
+              yield* writeBody(answer.response, {
+                file: partial,
+                append: true,
+                offset: state.bytes,
+                maxBytes: options.maxBytes,
+                digests: [d.sha256, ...(d.listed === undefined ? [] : [d.listed])],
+                bandwidth: options.bandwidth,
+                tracker,
+                onWritten: onWritten(answer.length)
+              }).pipe(
+                Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
+                mapOversized(url, options.maxBytes)
+              )
+              return { digests: d, etag: state.info?.etag, lastModified: state.info?.lastModified }
+            })
+          case "PastEnd":
+            return Effect.gen(function* () {
+              if (answer.length !== undefined && answer.length === state.bytes && state.bytes > 0) {
+                // the range began at the end: what is on disk is the whole file
+                const d = yield* digestOnDisk(state.bytes)
+                return { digests: d, etag: state.info?.etag, lastModified: state.info?.lastModified }
+              }
+              yield* PartialFile.remove(dest, name)
+              state.bytes = 0
+              state.info = undefined
+              return yield* restart(url, "the range asked is past the file's end: starting again")
+            })
+        }
+      }
+    )
+
+    const size = state.bytes
+    const sha256 = fetched.digests.sha256.hex()
+    const checksum = target.checksum
+    if (checksum !== undefined) {
+      const actual = checksum.algorithm === "sha-256" ? sha256 : (fetched.digests.listed?.hex() ?? "")
+      if (actual !== checksum.hex) {
+        yield* PartialFile.remove(dest, name)
+        return yield* Effect.fail(
+          withoutStack(
+            () => new ChecksumMismatch({ url, algorithm: checksum.algorithm, expected: checksum.hex, actual })
+          )
+        )
+      }
+    }
+    const file = path.join(dest, name)
+    yield* Effect.mapError(fs.rename(partial, file), (cause: PlatformError.PlatformError) =>
+      withoutStack(() => new SaveError({ path: file, cause }))
+    )
+    yield* Effect.ignore(fs.remove(path.join(dest, names.info)))
+    return { file: name, size, sha256, etag: fetched.etag, lastModified: fetched.lastModified, resumedFrom }
+  })
+
+type PartialInfoState = PartialFile.PartialInfo | undefined
+
+const mapOversized =
+  (url: string, maxBytes: number) =>
+  <A, E extends { readonly _tag: string }, R>(self: Effect.Effect<A, E, R>) =>
+    Effect.mapError(self, (error) =>
+      error._tag === "Oversized" ? withoutStack(() => new BodyTooLarge({ url, limit: maxBytes })) : error
+    ) as Effect.Effect<A, Exclude<E, { readonly _tag: "Oversized" }> | BodyTooLarge, R>
