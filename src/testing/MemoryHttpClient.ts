@@ -5,6 +5,7 @@
  */
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -34,6 +35,12 @@ export interface FakeAnswer {
   readonly chunks?: ReadonlyArray<Chunk>
   /** After its body (or chunks), the answer sends nothing more and never ends: a stalled transfer. */
   readonly stall?: boolean
+  /**
+   * After its body (or chunks), the connection is lost: reading the body fails with a `ResponseError`
+   * (reason `Decode`, its cause `aborted` with code `ECONNRESET`), as Node's client reports a connection
+   * reset mid-body. With a `content-length` header above what was sent, a body cut short.
+   */
+  readonly reset?: boolean
 }
 
 /** Requests to one host (`http://host:port`) the fake has seen. */
@@ -66,6 +73,9 @@ export interface MemoryHttpOptions {
 }
 
 const encoder = new TextEncoder()
+
+/** What Node's `http` client gives when the connection ends before the body does. */
+const connectionReset = () => Object.assign(new Error("aborted"), { code: "ECONNRESET" })
 const bytesOf = (body: Uint8Array | string) => (typeof body === "string" ? encoder.encode(body) : body)
 
 /**
@@ -120,6 +130,17 @@ export const make = (
           : { "content-length": String(length) }),
         ...reply.headers
       }
+      // the error names the response it belongs to, made below
+      let response: MemoryResponse | undefined
+      const lost = Stream.failSync(
+        () =>
+          new HttpClientError.ResponseError({
+            request,
+            response: response as MemoryResponse,
+            reason: "Decode",
+            cause: connectionReset()
+          })
+      )
       const body = Stream.fromIterable(pieces).pipe(
         Stream.mapEffect((piece) =>
           Effect.as(
@@ -130,12 +151,13 @@ export const make = (
             piece.bytes
           )
         ),
-        Stream.concat(reply.stall === true ? Stream.never : Stream.empty),
+        Stream.concat(reply.stall === true ? Stream.never : reply.reset === true ? lost : Stream.empty),
         Stream.ensuring(end)
       )
       if (reply.stall !== true && pieces.length === 0) yield* end
       tracker?.enter("body")
-      return new MemoryResponse(request, reply.status, headers, body)
+      response = new MemoryResponse(request, reply.status, headers, body)
+      return response
     })
   )
   // reporting, it tells each body chunk itself (its body can be read whole); its requests run in a
