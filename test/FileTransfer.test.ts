@@ -1,0 +1,238 @@
+/**
+ * Files of any size streamed to disk and resumed, with the fakes of `effect-flags/testing` and
+ * `TestClock`: a body broken at byte N goes on with `Range: bytes=N-` and `If-Range`; a changed file
+ * (If-Range no longer matching) or a server that ignores ranges starts again from zero; a 416 whose
+ * length is what is on disk finishes the file; a checksum that differs keeps nothing; a full disk is
+ * the save's failure, not the server's. The final SHA-256 is always the whole file's.
+ */
+import { createHash } from "node:crypto"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Path from "@effect/platform/Path"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import * as FileTransfer from "../src/download/FileTransfer.js"
+import { defaultRequestOptions } from "../src/download/HttpGet.js"
+import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
+import * as ServedFile from "../src/testing/ServedFile.js"
+
+const bytesOf = (size: number, seed: number) => {
+  const bytes = new Uint8Array(size)
+  let x = seed
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0
+    bytes[i] = x >>> 24
+  }
+  return bytes
+}
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+
+const v1 = { bytes: bytesOf(300_000, 1), etag: '"v1"' }
+const v2 = { bytes: bytesOf(280_000, 2), etag: '"v2"' }
+const target = { url: "http://files.test/big.bin", dest: "/dest", name: "big.bin" }
+const options = { ...defaultRequestOptions, maxBytes: Number.POSITIVE_INFINITY }
+
+const run = (
+  http: { readonly layer: Layer.Layer<HttpClient.HttpClient> },
+  fs: ReturnType<typeof MemoryFileSystem.make>,
+  self: Effect.Effect<
+    FileTransfer.Transferred,
+    FileTransfer.TransferError,
+    HttpClient.HttpClient | FileSystem.FileSystem | Path.Path
+  >
+) =>
+  Effect.gen(function* () {
+    // retries back off on Effect's clock: it moves on a second at a time until the transfer ends
+    const fiber = yield* Effect.fork(
+      Effect.exit(Effect.provide(self, Layer.mergeAll(http.layer, fs.layer, Path.layer)))
+    )
+    for (let second = 0; second < 600; second++) {
+      const done = yield* Fiber.poll(fiber)
+      if (Option.isSome(done)) return yield* done.value
+      yield* TestClock.adjust("1 second")
+    }
+    return yield* Fiber.join(fiber)
+  })
+
+const freshDisk = () => {
+  const fs = MemoryFileSystem.make()
+  fs.state.directories.add("/dest")
+  return fs
+}
+
+describe("FileTransfer.toFile", () => {
+  it.effect(
+    "a body broken at byte N goes on from N with Range and If-Range: the whole file, hashed whole",
+    () =>
+      Effect.gen(function* () {
+        const http = ServedFile.client(v1, { breakAt: 100_000 })
+        const fs = freshDisk()
+        const exit = yield* run(http, fs, FileTransfer.toFile(target, { ...options, retries: 1 }))
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        if (Exit.isSuccess(exit)) {
+          assert.strictEqual(exit.value.sha256, sha256(v1.bytes))
+          assert.strictEqual(exit.value.size, v1.bytes.length)
+          assert.strictEqual(exit.value.resumedFrom, 0)
+        }
+        assert.deepStrictEqual(
+          http.served.map((s) => [s.status, s.range, s.ifRange]),
+          [
+            [200, undefined, undefined],
+            [206, "bytes=100000-", '"v1"']
+          ]
+        )
+        assert.deepStrictEqual(fs.state.files.get("/dest/big.bin"), v1.bytes)
+        assert.deepStrictEqual(
+          [...fs.state.files.keys()].filter((f) => f.includes("partial")),
+          [],
+          "no partial file left"
+        )
+      })
+  )
+
+  it.effect("a run stopped mid-body leaves its partial; the next run asks for the rest only", () =>
+    Effect.gen(function* () {
+      const fs = freshDisk()
+      const first = ServedFile.client(v1, { breakAt: 120_000 })
+      const stopped = yield* run(first, fs, FileTransfer.toFile(target, options))
+      assert.isTrue(Exit.isFailure(stopped))
+      assert.strictEqual(fs.state.files.get("/dest/.big.bin.partial")?.length, 120_000)
+      assert.isFalse(fs.state.files.has("/dest/big.bin"), "a partial is never shown as the file")
+      const second = ServedFile.client(v1)
+      const resumed = yield* run(second, fs, FileTransfer.toFile(target, options))
+      assert.isTrue(Exit.isSuccess(resumed), String(resumed))
+      if (Exit.isSuccess(resumed)) {
+        assert.strictEqual(resumed.value.resumedFrom, 120_000)
+        assert.strictEqual(resumed.value.sha256, sha256(v1.bytes))
+      }
+      assert.deepStrictEqual(
+        second.served.map((s) => [s.status, s.range, s.from, s.to]),
+        [[206, "bytes=120000-", 120_000, 300_000]]
+      )
+    })
+  )
+
+  it.effect(
+    "a file changed on the server between runs (If-Range no longer matches) starts again: never spliced",
+    () =>
+      Effect.gen(function* () {
+        const fs = freshDisk()
+        yield* run(ServedFile.client(v1, { breakAt: 120_000 }), fs, FileTransfer.toFile(target, options))
+        const changed = ServedFile.client(v2)
+        const exit = yield* run(changed, fs, FileTransfer.toFile(target, options))
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        assert.deepStrictEqual(
+          changed.served.map((s) => [s.status, s.range, s.ifRange]),
+          [[200, "bytes=120000-", '"v1"']]
+        )
+        assert.deepStrictEqual(fs.state.files.get("/dest/big.bin"), v2.bytes)
+        if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.sha256, sha256(v2.bytes))
+      })
+  )
+
+  it.effect(
+    "a server that ignores ranges (python's http.server) answers 200: the download starts from zero",
+    () =>
+      Effect.gen(function* () {
+        const fs = freshDisk()
+        yield* run(ServedFile.client(v1, { breakAt: 120_000 }), fs, FileTransfer.toFile(target, options))
+        const python = ServedFile.client(v1, { honoursRanges: false })
+        const exit = yield* run(python, fs, FileTransfer.toFile(target, options))
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        assert.deepStrictEqual(
+          python.served.map((s) => [s.status, s.from, s.to]),
+          [[200, 0, 300_000]]
+        )
+        assert.deepStrictEqual(fs.state.files.get("/dest/big.bin"), v1.bytes)
+      })
+  )
+
+  it.effect(
+    "a 416 whose length is what is on disk: the file was whole, it is finished without a byte more",
+    () =>
+      Effect.gen(function* () {
+        const fs = freshDisk()
+        // every byte arrived, then the connection was lost before the body's end was seen
+        fs.state.files.set("/dest/.big.bin.partial", v1.bytes)
+        fs.state.files.set(
+          "/dest/.big.bin.partial.json",
+          new TextEncoder().encode(JSON.stringify({ url: target.url, etag: '"v1"', length: v1.bytes.length }))
+        )
+        const http = ServedFile.client(v1)
+        const exit = yield* run(http, fs, FileTransfer.toFile(target, options))
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        assert.deepStrictEqual(
+          http.served.map((s) => [s.status, s.range]),
+          [[416, "bytes=300000-"]]
+        )
+        if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.sha256, sha256(v1.bytes))
+      })
+  )
+
+  it.effect("a partial without a validator (no ETag, no Last-Modified) is not resumed", () =>
+    Effect.gen(function* () {
+      const fs = freshDisk()
+      const bare = { bytes: v1.bytes }
+      yield* run(ServedFile.client(bare, { breakAt: 50_000 }), fs, FileTransfer.toFile(target, options))
+      const http = ServedFile.client(bare)
+      const exit = yield* run(http, fs, FileTransfer.toFile(target, options))
+      assert.isTrue(Exit.isSuccess(exit), String(exit))
+      assert.deepStrictEqual(
+        http.served.map((s) => [s.status, s.range]),
+        [[200, undefined]]
+      )
+    })
+  )
+
+  it.effect("a checksum that differs is an error of its own, and nothing is kept under the name", () =>
+    Effect.gen(function* () {
+      const fs = freshDisk()
+      const wrong = { algorithm: "sha-256" as const, hex: "0".repeat(64) }
+      const exit = yield* run(
+        ServedFile.client(v1),
+        fs,
+        FileTransfer.toFile({ ...target, checksum: wrong }, options)
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) {
+        const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+        assert.strictEqual(error?._tag, "ChecksumMismatch")
+      }
+      assert.deepStrictEqual(
+        [...fs.state.files.keys()].filter((f) => f.startsWith("/dest/")),
+        []
+      )
+      const right = {
+        algorithm: "sha-512" as const,
+        hex: createHash("sha512").update(v1.bytes).digest("hex")
+      }
+      const ok = yield* run(
+        ServedFile.client(v1),
+        fs,
+        FileTransfer.toFile({ ...target, checksum: right }, options)
+      )
+      assert.isTrue(Exit.isSuccess(ok), String(ok))
+    })
+  )
+
+  it.effect("a full disk at byte N is the save's failure (ENOSPC), not retried; the partial is kept", () =>
+    Effect.gen(function* () {
+      const fs = MemoryFileSystem.make({ capacity: 100_000 })
+      fs.state.directories.add("/dest")
+      const http = ServedFile.client(v1)
+      const exit = yield* run(http, fs, FileTransfer.toFile(target, { ...options, retries: 3 }))
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) {
+        const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+        assert.strictEqual(error?._tag, "SaveError")
+      }
+      assert.strictEqual(http.served.length, 1, "a full disk is not retried")
+      assert.isTrue(fs.state.files.has("/dest/.big.bin.partial"))
+    })
+  )
+})
