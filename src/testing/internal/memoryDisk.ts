@@ -6,7 +6,7 @@
 import * as PlatformError from "@effect/platform/Error"
 import type * as Duration from "effect/Duration"
 
-/** What the fake file system holds: files, directories and modification times, for a test to read or change. */
+/** What the disk holds: files (path → bytes), folders, and when each file was last written. */
 export interface MemoryFiles {
   readonly files: Map<string, Uint8Array>
   readonly directories: Set<string>
