@@ -8,7 +8,7 @@ import * as HttpGet from "../download/HttpGet.js"
 import type * as Sessions from "../session/Sessions.js"
 import * as OutputMode from "../terminal/OutputMode.js"
 import type * as BatchDisplay from "./BatchDisplay.js"
-import { invalid, refine } from "./Validation.js"
+import { between, invalid, refine } from "./Validation.js"
 
 /** The most concurrent requests `-m` accepts. */
 export const maxRequests = 1000
@@ -20,10 +20,7 @@ const shared = {
     Options.withDescription(`Concurrent requests, at most ${maxRequests} (env FLAGS_MAX_REQ).`),
     Options.withFallbackConfig(Config.integer("FLAGS_MAX_REQ")),
     Options.withDefault(5),
-    refine(
-      (n) => n >= 1 && n <= maxRequests,
-      (n) => `--max-req must be between 1 and ${maxRequests}, got ${n}`
-    )
+    between("max-req", 1, maxRequests)
   ),
   dest: Options.text("dest").pipe(
     Options.withAlias("d"),
@@ -65,10 +62,7 @@ const shared = {
     Options.withDescription(
       "Retries of transient failures (exponential backoff with jitter, honours Retry-After)."
     ),
-    refine(
-      (n) => n >= 0 && n <= 20,
-      (n) => `--retries must be between 0 and 20, got ${n}`
-    ),
+    between("retries", 0, 20),
     Options.withDefault(0)
   ),
   json: Options.boolean("json").pipe(

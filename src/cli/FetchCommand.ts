@@ -21,7 +21,7 @@ import * as BatchDisplay from "./BatchDisplay.js"
 import { batchOptions } from "./BatchOptions.js"
 import { connections, fileStyle } from "./Report.js"
 import { announced } from "./RunningCommand.js"
-import { invalid, refine } from "./Validation.js"
+import { between, invalid } from "./Validation.js"
 
 const urls = Args.text({ name: "URL" }).pipe(
   Args.withDescription("URLs to download (http or https); with -i, these come first."),
@@ -39,10 +39,7 @@ const options = {
   ),
   maxPerHost: Options.integer("max-per-host").pipe(
     Options.withDescription("Requests in flight to one host (scheme, host, port) at most, inside --max-req."),
-    refine(
-      (n) => n >= 1 && n <= 1000,
-      (n) => `--max-per-host must be between 1 and 1000, got ${n}`
-    ),
+    between("max-per-host", 1, 1000),
     Options.optional,
     Options.map(Option.getOrUndefined)
   ),

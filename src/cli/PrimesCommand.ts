@@ -20,7 +20,7 @@ import type { PrimeCheckFailed, PrimeResult } from "../primes/PrimeCheck.js"
 import type { PrimePool, PrimePoolError } from "../primes/PrimePool.js"
 import { parseNumber } from "./NumberArgs.js"
 import { announced } from "./RunningCommand.js"
-import { refine } from "./Validation.js"
+import { between } from "./Validation.js"
 
 /** The most worker threads `-w` starts. */
 export const maxWorkers = 64
@@ -42,10 +42,7 @@ const workers = Options.integer("workers").pipe(
   Options.withDescription(
     `Worker threads, at most ${maxWorkers} (default: the number of cores); 1 checks in the main fiber.`
   ),
-  refine(
-    (n) => n >= 1 && n <= maxWorkers,
-    (n) => `--workers must be between 1 and ${maxWorkers}, got ${n}`
-  ),
+  between("workers", 1, maxWorkers),
   Options.optional,
   Options.map(Option.getOrUndefined)
 )
