@@ -8,11 +8,13 @@ import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import { type DestinationError, prepareDestination } from "../download/Destination.js"
 import { type Outcome, type Summary, summarize } from "../download/Outcome.js"
@@ -108,7 +110,8 @@ export const open = (
 
     // the bar, made after the renderer in the renderer's scope, ends (with the downloads' Exit) before it
     const scope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
-    const renderer = yield* Scope.extend(Renderer.make(progressTerminal, options.renderer), scope)
+    const rendered = yield* Layer.buildWithScope(Progress.layer(options.renderer), scope)
+    const renderer = Context.get(rendered, Renderer.Renderer)
     const bar = yield* Scope.extend(renderer.task("", { total: header.total }), scope)
     // -v lines stand above the bar when both share the terminal; elsewhere they are stdout's, as the book's
     const stdoutIsTTY = yield* terminal.isTTY
