@@ -54,8 +54,8 @@ export class PrimeChecksFailed extends Data.TaggedError("PrimeChecksFailed")<{ r
   }
 }
 
-/** One line of the report: the number, `P` if prime, the check's seconds; or why it has no answer. */
-export const line = (outcome: Either.Either<PrimeResult, PrimeCheckFailed>): string =>
+// one line of the report: the number, `P` if prime, the check's seconds; or why it has no answer
+const line = (outcome: Either.Either<PrimeResult, PrimeCheckFailed>): string =>
   Either.match(outcome, {
     onRight: (r) =>
       `${r.n.toString().padStart(16)}  ${r.prime ? "P" : " "} ${Duration.toSeconds(r.elapsed).toFixed(6).padStart(9)}s`,
