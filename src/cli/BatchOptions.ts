@@ -13,6 +13,7 @@ import { between, invalid, refine } from "./Validation.js"
 /** The most concurrent requests `-m` accepts. */
 export const maxRequests = 1000
 
+// the options as @effect/cli parses them, in the order help lists them; batchOptions maps them once
 const shared = {
   maxReq: Options.integer("max-req").pipe(
     Options.withAlias("m"),
