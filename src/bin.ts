@@ -14,6 +14,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import { run, subcommandIn, usage } from "./cli/Cli.js"
 import { type CommandFailure, ExitCode, failureExit } from "./cli/ExitCode.js"
+import { withPlainText } from "./cli/PlainText.js"
 import { RunningCommand, type Started } from "./cli/RunningCommand.js"
 import * as NodeHttpClientLite from "./node/NodeHttpClient.js"
 import * as StderrTerminal from "./node/StderrTerminal.js"
@@ -73,29 +74,17 @@ const exitCodeOf = <R>(program: Effect.Effect<void, ValidationError.ValidationEr
     )
   )
 
-// @effect/cli styles help and errors with ANSI codes whatever the output is; strip them where they
-// would be garbage (a pipe, a file) or are unwanted (NO_COLOR, https://no-color.org).
-const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g")
-const plain = (args: ReadonlyArray<unknown>) =>
-  args.map((a) => (typeof a === "string" ? a.replace(ansi, "") : a))
+// styles where they would be garbage (a pipe, a file) or are unwanted (NO_COLOR) are stripped;
 // FLAGS_HELP_CAPTURE: the build records the styled help, which the loader prints without the bundle
-const colorless = (stream: NodeJS.WriteStream) =>
+const colorless = (stream: NodeJS.WriteStream) => () =>
   process.env.FLAGS_HELP_CAPTURE === undefined && (!stream.isTTY || (process.env.NO_COLOR ?? "") !== "")
-const withPlainText = <A, E, R>(program: Effect.Effect<A, E, R>) =>
-  Console.consoleWith((console) =>
-    Console.withConsole(program, {
-      ...console,
-      log: (...args) => console.log(...(colorless(process.stdout) ? plain(args) : args)),
-      error: (...args) => console.error(...(colorless(process.stderr) ? plain(args) : args))
-    })
-  )
 
 exitCodeOf(run(process.argv)).pipe(
   // the CLI exports no traces: spans would be built for nobody (~10 % of a 676-code run, measured);
   // metrics still count, and an embedding app keeps its spans
   Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
   Effect.withTracerEnabled(false),
-  withPlainText,
+  withPlainText({ stdout: colorless(process.stdout), stderr: colorless(process.stderr) }),
   // the services the commands ask for, not all of NodeContext: its command executor and workers
   // would load child_process, dgram and worker_threads into every start
   Effect.provide(

@@ -91,6 +91,31 @@ describe("flags download on a screen (TestClock)", () => {
       })
   )
 
+  it.effect("interrupted mid-run: the bar ends where it stood, then the partial report stands under it", () =>
+    Effect.gen(function* () {
+      const screen = yield* ScreenTerminal.make({ columns: 72, rows: 16 })
+      const fiber = yield* Effect.fork(download(["-v", "-m", "6", ...codes], screen, screen))
+      yield* TestClock.adjust("1150 millis")
+      yield* Fiber.interrupt(fiber)
+      // the bar ends (with the downloads' Exit) and the renderer closes before the report is printed: the
+      // report stands under the bar's last line, not under a live region drawn over it
+      assert.deepStrictEqual(
+        screen.screen.lines().filter((line) => line !== ""),
+        [
+          "CUSTOM site: http://flags.test/flags",
+          "Searching for 6 flags: BR, CN, DE, FR, IN, JP",
+          "6 concurrent connections will be used.",
+          "BR OK",
+          "CN OK",
+          "⚠ 2/6 (interrupted)",
+          "--------------------",
+          "  2 flags downloaded.",
+          "Elapsed time: 1.15s"
+        ]
+      )
+    })
+  )
+
   it.effect(
     "a terminal that stops reading never slows the downloads: the same elapsed time as a fast one",
     () =>

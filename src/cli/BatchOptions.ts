@@ -1,27 +1,27 @@
 /** The options `flags download` and `flags fetch` share: how many at once, where to, how, and how it shows. */
 import * as Options from "@effect/cli/Options"
 import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as HttpGet from "../download/HttpGet.js"
+import type * as Sessions from "../session/Sessions.js"
 import * as OutputMode from "../terminal/OutputMode.js"
-import type { BatchRunOptions } from "./BatchRun.js"
-import { invalid, refine } from "./Validation.js"
+import type * as BatchDisplay from "./BatchDisplay.js"
+import { between, invalid, refine } from "./Validation.js"
 
 /** The most concurrent requests `-m` accepts. */
 export const maxRequests = 1000
 
-/** The shared options, by the names the commands' handlers read them. */
-export const batchOptions = {
+// the options as @effect/cli parses them, in the order help lists them; batchOptions maps them once
+const shared = {
   maxReq: Options.integer("max-req").pipe(
     Options.withAlias("m"),
     Options.withAlias("max_req"),
     Options.withDescription(`Concurrent requests, at most ${maxRequests} (env FLAGS_MAX_REQ).`),
     Options.withFallbackConfig(Config.integer("FLAGS_MAX_REQ")),
     Options.withDefault(5),
-    refine(
-      (n) => n >= 1 && n <= maxRequests,
-      (n) => `--max-req must be between 1 and ${maxRequests}, got ${n}`
-    )
+    between("max-req", 1, maxRequests)
   ),
   dest: Options.text("dest").pipe(
     Options.withAlias("d"),
@@ -63,10 +63,7 @@ export const batchOptions = {
     Options.withDescription(
       "Retries of transient failures (exponential backoff with jitter, honours Retry-After)."
     ),
-    refine(
-      (n) => n >= 0 && n <= 20,
-      (n) => `--retries must be between 0 and 20, got ${n}`
-    ),
+    between("retries", 0, 20),
     Options.withDefault(0)
   ),
   json: Options.boolean("json").pipe(
@@ -117,28 +114,43 @@ export const batchOptions = {
           invalid("--retry-failed runs only failed items, --refresh only done ones: pick one")
         )
       }
-      return Effect.succeed({ ...session, file: Option.getOrUndefined(session.file) })
+      const { retryFailed, recheckMissing, refresh } = session
+      return Effect.succeed(
+        Option.match(session.file, {
+          onNone: () => undefined,
+          onSome: (file) => ({
+            file,
+            options: { retryFailed, recheckMissing, refresh } satisfies Sessions.SessionOptions
+          })
+        })
+      )
     })
   )
 }
 
-/** The shared options as a run takes them. */
-export const batchRunOptionsOf = (
-  args: {
-    readonly [K in keyof typeof batchOptions]: (typeof batchOptions)[K] extends Options.Options<infer A>
-      ? A
-      : never
-  }
-): BatchRunOptions => ({
-  maxReq: args.maxReq,
-  dest: args.dest,
-  onExists: args.onExists,
-  verbose: args.verbose,
-  timeoutSeconds: args.timeout,
-  maxTimeSeconds: Option.getOrUndefined(args.maxTime),
-  retries: args.retries,
-  json: args.json,
-  progress: args.progress,
-  taskbar: args.taskbar,
-  session: args.session
-})
+const seconds = (s: number) => Duration.millis(Math.round(s * 1000))
+
+/**
+ * The shared options, mapped once into what a batch takes: the request's options, the session's file
+ * and options (none without `--session`), and how the batch shows itself.
+ */
+export const batchOptions = Options.all(shared).pipe(
+  Options.map((args) => ({
+    maxReq: args.maxReq,
+    dest: args.dest,
+    onExists: args.onExists,
+    request: {
+      ...HttpGet.defaultRequestOptions,
+      timeout: seconds(args.timeout),
+      maxTime: Option.getOrUndefined(Option.map(args.maxTime, seconds)),
+      retries: args.retries
+    } satisfies HttpGet.RequestOptions,
+    session: args.session,
+    display: {
+      verbose: args.verbose,
+      json: args.json,
+      renderer: { mode: args.progress, taskbar: args.taskbar },
+      retryFailed: args.session?.options.retryFailed === true
+    } satisfies BatchDisplay.Options
+  }))
+)

@@ -1,4 +1,7 @@
-/** `flags download`: the book's flags2/flags3 clients, with their options. */
+/**
+ * `flags download`: the book's flags2/flags3 clients, with their options; its handler picks the server
+ * and the codes, then downloads them with the batch on show (`BatchDisplay`).
+ */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
@@ -8,9 +11,15 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as CountryCodes from "../download/CountryCodes.js"
-import { batchOptions, batchRunOptionsOf } from "./BatchOptions.js"
-import { isServer } from "./BookServers.js"
-import { runDownload } from "./DownloadRun.js"
+import { downloadMany } from "../download/Downloader.js"
+import * as NodeFlagServer from "../node/NodeFlagServer.js"
+import * as Journal from "../session/Journal.js"
+import * as Sessions from "../session/Sessions.js"
+import * as Progress from "../terminal/Progress.js"
+import * as BatchDisplay from "./BatchDisplay.js"
+import { batchOptions } from "./BatchOptions.js"
+import { isServer, urlOfLabel } from "./BookServers.js"
+import { flagStyle, initialReport } from "./Report.js"
 import { announced } from "./RunningCommand.js"
 import { faultOptions } from "./ServerOptions.js"
 import { refine } from "./Validation.js"
@@ -27,7 +36,6 @@ const codes = Args.text({ name: "CC" }).pipe(
 )
 
 const options = {
-  ...batchOptions,
   all: Options.boolean("all").pipe(
     Options.withAlias("a"),
     Options.withDescription("Every flag the server publishes (the book's 194 codes for its servers).")
@@ -43,7 +51,8 @@ const options = {
       (n) => n >= 1,
       (n) => `--limit must be at least 1, got ${n}`
     ),
-    Options.optional
+    Options.optional,
+    Options.map(Option.getOrUndefined)
   ),
   server: Options.text("server").pipe(
     Options.withAlias("s"),
@@ -61,7 +70,8 @@ const options = {
     Options.withDescription(
       "Image extension (default: gif for the book's servers, the embedded server's own format)."
     ),
-    Options.optional
+    Options.optional,
+    Options.map(Option.getOrUndefined)
   ),
   names: Options.boolean("names").pipe(
     Options.withDescription("flags3: fetch metadata.json too and name files by country (Brazil-BR.png).")
@@ -69,19 +79,75 @@ const options = {
   faults: faultOptions
 }
 
-/** The `download` subcommand. */
-export const downloadCommand = Command.make("download", { codes, ...options }, (args) =>
-  runDownload({
-    ...batchRunOptionsOf(args),
-    args: args.codes,
-    all: args.all,
-    every: args.every,
-    limit: Option.getOrUndefined(args.limit),
-    server: args.server,
-    extension: Option.getOrUndefined(args.ext),
-    names: args.names,
-    faults: args.faults
-  })
+/** The `download` subcommand: reports on stdout, progress on `ProgressTerminal`. */
+export const downloadCommand = Command.make("download", { codes, batch: batchOptions, ...options }, (args) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const { batch } = args
+      const label = args.server.toUpperCase()
+      const embedded =
+        label === "EMBEDDED"
+          ? yield* NodeFlagServer.make({ ...args.faults, host: "127.0.0.1", port: 0 })
+          : undefined
+      const labelled = urlOfLabel(label)
+      const baseUrl = embedded?.baseUrl ?? labelled ?? args.server.replace(/\/+$/, "")
+      const shownLabel = embedded !== undefined || labelled !== undefined ? label : "CUSTOM"
+      const extension = args.ext ?? embedded?.extension ?? "gif"
+      if (embedded === undefined && Object.values(args.faults).some((value) => value !== undefined)) {
+        yield* Effect.ignore(
+          Effect.flatMap(Progress.ProgressTerminal, (stderr) =>
+            stderr.display(
+              `flags: --delay, --error-rate, --seed, … shape the EMBEDDED server only; ignored for ${baseUrl}\n`
+            )
+          )
+        )
+      }
+      const codes = yield* Either.match(
+        CountryCodes.select({
+          args: args.codes,
+          all: args.all,
+          every: args.every,
+          limit: args.limit,
+          published: embedded?.codes
+        }),
+        { onLeft: Effect.fail, onRight: Effect.succeed }
+      )
+      const concurrency = Math.max(1, Math.min(batch.maxReq, codes.length))
+
+      const shown = yield* BatchDisplay.open(
+        {
+          lines: initialReport(codes, concurrency, shownLabel, baseUrl),
+          total: codes.length,
+          dest: batch.dest,
+          json: { server: baseUrl, extension, dest: batch.dest, concurrency },
+          style: flagStyle
+        },
+        batch.display
+      )
+      const config = {
+        ...batch.request,
+        baseUrl,
+        extension,
+        dest: batch.dest,
+        names: args.names,
+        onExists: batch.onExists
+      }
+      const summary =
+        batch.session === undefined
+          ? yield* downloadMany(codes, config, { concurrency, ...shown.hooks })
+          : yield* Sessions.downloadMany(codes, config, {
+              concurrency,
+              ...shown.hooks,
+              session: {
+                ...batch.session.options,
+                // the embedded server's files are the same every run, its port is not
+                server: embedded === undefined ? undefined : label,
+                onOpen: shown.onOpen
+              }
+            }).pipe(Effect.provide(Journal.layerFile(batch.session.file)))
+      yield* shown.finish(summary)
+    })
+  )
 ).pipe(
   Command.withDescription("Download flags with bounded concurrency, as the book's flags2/flags3 clients do."),
   announced({ name: "download", endsOnSignal: false })

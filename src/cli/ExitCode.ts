@@ -8,10 +8,10 @@ import type { FlagServerError } from "../server/FlagServer.js"
 import type { FlagStoreError } from "../server/FlagStore.js"
 import type { JournalError, SessionMismatch } from "../session/Journal.js"
 import type { NotAJournal } from "../session/JournalFormat.js"
-import type { DownloadsFailed } from "./BatchRun.js"
-import type { BadList } from "./FetchRun.js"
-import type { PrimeChecksFailed } from "./PrimesRun.js"
-import type { FilesDiffer } from "./VerifyRun.js"
+import type { DownloadsFailed } from "./BatchDisplay.js"
+import type { BadList } from "./FetchCommand.js"
+import type { PrimeChecksFailed } from "./PrimesCommand.js"
+import type { FilesDiffer } from "./VerifyCommand.js"
 
 /** The exit codes. */
 export const ExitCode = {

@@ -1,14 +1,27 @@
-/** `flags fetch`: any list of URLs, downloaded politely (per-host limits, rates, one pause per throttled host). */
+/**
+ * `flags fetch`: any list of URLs, downloaded politely (per-host limits, rates, one pause per throttled
+ * host); its handler reads the list, refuses it whole if a line is bad, then downloads it with the batch
+ * on show (`BatchDisplay`).
+ */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { parseRate } from "../download/HostPolicy.js"
-import { batchOptions, batchRunOptionsOf } from "./BatchOptions.js"
-import { runFetch } from "./FetchRun.js"
+import * as HostPolicy from "../download/HostPolicy.js"
+import { downloadUrls } from "../download/UrlDownloads.js"
+import * as UrlList from "../download/UrlList.js"
+import { Stdin, StdinError } from "../node/Stdin.js"
+import * as Journal from "../session/Journal.js"
+import * as Sessions from "../session/Sessions.js"
+import * as BatchDisplay from "./BatchDisplay.js"
+import { batchOptions } from "./BatchOptions.js"
+import { connections, fileStyle } from "./Report.js"
 import { announced } from "./RunningCommand.js"
-import { invalid, refine } from "./Validation.js"
+import { between, invalid } from "./Validation.js"
 
 const urls = Args.text({ name: "URL" }).pipe(
   Args.withDescription("URLs to download (http or https); with -i, these come first."),
@@ -16,43 +29,138 @@ const urls = Args.text({ name: "URL" }).pipe(
 )
 
 const options = {
-  ...batchOptions,
   input: Options.text("input-file").pipe(
     Options.withAlias("i"),
     Options.withDescription(
       "A list of URLs, one a line, each optionally followed by out=NAME (aria2's and wget's -i); - reads standard input."
     ),
-    Options.optional
+    Options.optional,
+    Options.map(Option.getOrUndefined)
   ),
   maxPerHost: Options.integer("max-per-host").pipe(
     Options.withDescription("Requests in flight to one host (scheme, host, port) at most, inside --max-req."),
-    refine(
-      (n) => n >= 1 && n <= 1000,
-      (n) => `--max-per-host must be between 1 and 1000, got ${n}`
-    ),
-    Options.optional
+    between("max-per-host", 1, 1000),
+    Options.optional,
+    Options.map(Option.getOrUndefined)
   ),
   rate: Options.text("rate").pipe(
     Options.withDescription("Request starts per host at most, spread evenly: 20/s, 300/min, 1000/h."),
     Options.mapEffect((text) =>
-      Option.match(parseRate(text), {
+      Option.match(HostPolicy.parseRate(text), {
         onNone: () => Effect.fail(invalid(`--rate must look like 20/s, 300/min or 1000/h, got ${text}`)),
         onSome: Effect.succeed
       })
     ),
-    Options.optional
+    Options.optional,
+    Options.map(Option.getOrUndefined)
   )
 }
 
-/** The `fetch` subcommand. */
-export const fetchCommand = Command.make("fetch", { urls, ...options }, (args) =>
-  runFetch({
-    ...batchRunOptionsOf(args),
-    urls: args.urls,
-    input: Option.getOrUndefined(args.input),
-    maxPerHost: Option.getOrUndefined(args.maxPerHost),
-    rate: Option.getOrUndefined(args.rate)
+/** The URLs given are not a list to download: each bad line with its number, or nothing at all. */
+export class BadList extends Data.TaggedError("BadList")<{
+  readonly source: string
+  readonly problems: ReadonlyArray<string>
+}> {
+  override get message() {
+    const shown = this.problems.slice(0, 20)
+    const more = this.problems.length - shown.length
+    return [`nothing fetched: ${this.source} is not a list of URLs:`, ...shown.map((p) => `  ${p}`)]
+      .concat(more > 0 ? [`  … and ${more} more`] : [])
+      .join("\n")
+  }
+}
+
+const encoder = new TextEncoder()
+
+/** Reads what to fetch: the URLs given (an argument is a line), then `-i`'s list (`-` for standard input). */
+const readList = (urls: ReadonlyArray<string>, input: string | undefined) =>
+  Effect.gen(function* () {
+    const fromArgs = UrlList.parse(encoder.encode(urls.join("\n")))
+    if (Either.isLeft(fromArgs)) {
+      return yield* new BadList({
+        source: "the arguments",
+        problems: fromArgs.left.map((bad) => `argument ${bad.line}: ${bad.reason}`)
+      })
+    }
+    if (input === undefined) {
+      if (fromArgs.right.length === 0) {
+        return yield* new BadList({
+          source: "the command",
+          problems: ["no URL given: name URLs, or -i FILE (- for standard input)"]
+        })
+      }
+      return fromArgs.right
+    }
+    const bytes =
+      input === "-"
+        ? yield* Effect.flatMap(Effect.serviceOption(Stdin), (stdin) =>
+            Option.isSome(stdin)
+              ? stdin.value.readAll
+              : Effect.fail(new StdinError({ cause: "no standard input here" }))
+          ).pipe(
+            Effect.mapError((error) => new BadList({ source: "standard input", problems: [error.message] }))
+          )
+        : yield* Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFile(input)).pipe(
+            Effect.mapError(
+              (error) => new BadList({ source: input, problems: [`cannot read it: ${error.message}`] })
+            )
+          )
+    const listed = UrlList.parse(bytes)
+    if (Either.isLeft(listed)) {
+      return yield* new BadList({
+        source: input === "-" ? "standard input" : input,
+        problems: listed.left.map((bad) => bad.message)
+      })
+    }
+    return [...fromArgs.right, ...listed.right]
   })
+
+/** The `fetch` subcommand: reports on stdout, progress on `ProgressTerminal`. */
+export const fetchCommand = Command.make("fetch", { urls, batch: batchOptions, ...options }, (args) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const { batch } = args
+      const items = yield* readList(args.urls, args.input)
+      const hosts = new Set(items.map((item) => HostPolicy.hostOf(item.url))).size
+      const concurrency = Math.max(1, Math.min(batch.maxReq, items.length))
+      const per = args.maxPerHost === undefined ? "" : `, at most ${args.maxPerHost} per host`
+      // a session keys its items by URL: one listed twice is one item
+      const repeated = items.length - new Set(items.map((item) => item.url)).size
+      const once =
+        batch.session === undefined || repeated === 0
+          ? []
+          : [
+              `${repeated} URL${repeated === 1 ? " is" : "s are"} listed more than once: fetched once in a session.`
+            ]
+
+      const shown = yield* BatchDisplay.open(
+        {
+          lines: [
+            `Fetching ${items.length} file${items.length === 1 ? "" : "s"} from ${hosts} host${hosts === 1 ? "" : "s"}`,
+            `${connections(concurrency).replace(/\.$/, "")}${per}.`,
+            ...once
+          ],
+          total: items.length,
+          dest: batch.dest,
+          json: { dest: batch.dest, concurrency, hosts },
+          style: fileStyle
+        },
+        batch.display
+      )
+      const config = { ...batch.request, dest: batch.dest, onExists: batch.onExists }
+      const policy = { maxPerHost: args.maxPerHost, rate: args.rate }
+      const summary =
+        batch.session === undefined
+          ? yield* downloadUrls(items, config, { concurrency, policy, ...shown.hooks })
+          : yield* Sessions.downloadUrls(items, config, {
+              concurrency,
+              policy,
+              ...shown.hooks,
+              session: { ...batch.session.options, onOpen: shown.onOpen }
+            }).pipe(Effect.provide(Journal.layerFile(batch.session.file)))
+      yield* shown.finish(summary)
+    })
+  )
 ).pipe(
   Command.withDescription(
     "Download any list of URLs politely: per-host limits and rates, one pause for a host that throttles."

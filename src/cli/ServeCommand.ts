@@ -8,27 +8,29 @@ import * as NodeFlagServer from "../node/NodeFlagServer.js"
 import { bookServers } from "./BookServers.js"
 import { announced } from "./RunningCommand.js"
 import { faultOptions } from "./ServerOptions.js"
-import { invalid, refine } from "./Validation.js"
+import { between, invalid } from "./Validation.js"
+
+// a list, not a repeated option: @effect/cli's `repeated` refuses a single `--port N` ("not a integer")
+const ports = Options.text("port").pipe(
+  Options.withDescription(
+    "Port to listen on (0: any free port), or several, comma-separated (8000,8001): one server on each, each with its own /stats. Default 8000, or the preset's."
+  ),
+  Options.mapEffect((text) => {
+    const ports = text.split(",").map((part) => part.trim())
+    const bad = ports.find((part) => !/^\d{1,5}$/.test(part) || Number(part) > 65535)
+    return bad === undefined
+      ? Effect.succeed(ports.map(Number))
+      : Effect.fail(invalid(`--port must be ports between 0 and 65535, comma-separated, got ${text}`))
+  }),
+  Options.optional
+)
 
 const options = {
   host: Options.text("host").pipe(
     Options.withDescription("Interface to listen on."),
     Options.withDefault("127.0.0.1")
   ),
-  // a list, not a repeated option: @effect/cli's `repeated` refuses a single `--port N` ("not a integer")
-  ports: Options.text("port").pipe(
-    Options.withDescription(
-      "Port to listen on (0: any free port), or several, comma-separated (8000,8001): one server on each, each with its own /stats. Default 8000, or the preset's."
-    ),
-    Options.mapEffect((text) => {
-      const ports = text.split(",").map((part) => part.trim())
-      const bad = ports.find((part) => !/^\d{1,5}$/.test(part) || Number(part) > 65535)
-      return bad === undefined
-        ? Effect.succeed(ports.map(Number))
-        : Effect.fail(invalid(`--port must be ports between 0 and 65535, comma-separated, got ${text}`))
-    }),
-    Options.optional
-  ),
+  ports,
   dir: Options.directory("dir", { exists: "yes" }).pipe(
     Options.withDescription("Serve this folder in the book's layout (flags/xx/xx.gif + metadata.json)."),
     Options.optional
@@ -47,10 +49,7 @@ const options = {
     Options.withDescription(
       "Listen backlog (default: Node's 511). Python's http.server uses 5: a burst of connects then waits for SYN retransmits."
     ),
-    refine(
-      (n) => n >= 1 && n <= 65535,
-      (n) => `--backlog must be between 1 and 65535, got ${n}`
-    ),
+    between("backlog", 1, 65535),
     Options.optional
   ),
   http10: Options.boolean("http10").pipe(

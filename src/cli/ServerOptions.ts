@@ -4,15 +4,12 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { type DelayRange, type FaultOptions, parseDelay, parseSeconds } from "../server/ServerFaults.js"
-import { invalid, refine } from "./Validation.js"
+import { between, invalid } from "./Validation.js"
 
 const rate = (name: string, what: string) =>
   Options.float(name).pipe(
     Options.withDescription(`Fraction of requests (0 to 1) ${what}.`),
-    refine(
-      (p) => p >= 0 && p <= 1,
-      (p) => `--${name} must be between 0 and 1, got ${p}`
-    ),
+    between(name, 0, 1),
     Options.optional,
     Options.map(Option.getOrUndefined)
   )
@@ -46,10 +43,7 @@ const throttleWindow = Options.text("throttle-window").pipe(
 const positiveInteger = (name: string, description: string, max: number) =>
   Options.integer(name).pipe(
     Options.withDescription(description),
-    refine(
-      (n) => n >= 0 && n <= max,
-      (n) => `--${name} must be between 0 and ${max}, got ${n}`
-    ),
+    between(name, 0, max),
     Options.optional,
     Options.map(Option.getOrUndefined)
   )

@@ -9,7 +9,7 @@ import { parseNumber } from "./NumberArgs.js"
 import { announced } from "./RunningCommand.js"
 import { defaultSpinDemoOptions, supervise } from "./SpinDemo.js"
 import { superviseMany } from "./SpinTasks.js"
-import { invalid, refine } from "./Validation.js"
+import { between, invalid, refine } from "./Validation.js"
 
 const message = Options.text("message").pipe(
   Options.withDescription("The text shown beside the spinner."),
@@ -38,10 +38,7 @@ const tasks = Options.integer("tasks").pipe(
     "Run N slow functions of different lengths side by side (task i of N works i/N of --seconds), " +
       "each with its own spinner line; 1 is the book's demo (--work sleep)."
   ),
-  refine(
-    (n) => n >= 1 && n <= 100,
-    (n) => `--tasks must be between 1 and 100, got ${n}`
-  ),
+  between("tasks", 1, 100),
   Options.optional
 )
 
@@ -65,10 +62,7 @@ const prime = {
       "--runner yielding: candidates tested between yields (default 50000, the book's)."
     ),
     Options.withPseudoName("K"),
-    refine(
-      (n) => n >= 1 && n <= 1_000_000_000,
-      (n) => `--yield-every must be between 1 and 1000000000, got ${n}`
-    ),
+    between("yield-every", 1, 1_000_000_000),
     Options.optional
   )
 }

@@ -15,3 +15,10 @@ export const refine =
     Options.mapEffect(self, (value) =>
       predicate(value) ? Effect.succeed(value) : Effect.fail(invalid(describe(value)))
     )
+
+/** Keeps the values from `min` to `max`; any other is a usage error (`--retries must be between 0 and 20, got 30`). */
+export const between = (name: string, min: number, max: number) =>
+  refine<number>(
+    (n) => n >= min && n <= max,
+    (n) => `--${name} must be between ${min} and ${max}, got ${n}`
+  )
