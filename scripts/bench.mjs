@@ -5,6 +5,9 @@
 // renderer (8), sessions (9, scripts/bench/sessions.mjs) and the book's LOCAL server beside the book's
 // own client, under load and quiet (10, scripts/bench/book-peers.mjs; needs BOOK_GETFLAGS, else skipped).
 // BENCH_RUNS (default 5) sets the repetitions. The table is also written to .bench/latest.md.
+// BENCH_A and BENCH_B (two checkouts, each built) compare two builds in one run: scenarios 1–4 run
+// ours from A and from B in A B A B order beside the same floor and curl runs, print each build's rows
+// and a table of each figure for A, for B, B / A and whether B is within 5 % of A (issue 20).
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -16,6 +19,16 @@ import { sessionsScenario } from "./bench/sessions.mjs"
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const bin = join(import.meta.dirname, "..", "dist", "bin.js")
+// the builds scenarios 1–4 measure: this checkout's, or A and B, each with its own bin and scale script
+// (the library's deep paths differ between layouts); tag names the build in a row's label
+const builds =
+  process.env.BENCH_A && process.env.BENCH_B
+    ? [
+        { tag: " [A]", root: process.env.BENCH_A },
+        { tag: " [B]", root: process.env.BENCH_B }
+      ].map((build) => ({ ...build, bin: join(build.root, "dist", "bin.js") }))
+    : [{ tag: "", root: join(import.meta.dirname, ".."), bin }]
+const comparing = builds.length === 2
 const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 const every = [...letters].flatMap((a) => [...letters].map((b) => a + b))
 const rows = []
@@ -29,10 +42,14 @@ const f2 = (n) => n.toFixed(2)
 const f3 = (n) => n.toFixed(3)
 const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8,9,10").split(","))
 const haveCurl = spawnSync("curl", ["--version"]).status === 0
+// each build's figures of scenarios 1–4 by name, for the A / B table at the end
+const figures = builds.map(() => ({}))
+// lower is better, but for these
+const higherIsBetter = new Set(["4. last-quarter / first-quarter throughput"])
 
-const flags = (args) => {
+const flags = (build, args) => {
   const dest = tempDir("dest")
-  return timed(process.execPath, [bin, "download", ...args, "-d", dest]).finally(() =>
+  return timed(process.execPath, [build.bin, "download", ...args, "-d", dest]).finally(() =>
     rmSync(dest, { recursive: true, force: true })
   )
 }
@@ -75,84 +92,112 @@ const lastJson = (result) => JSON.parse(result.stdout.trim().split("\n").at(-1))
 // 1. Throughput and memory: 676 codes, no delay, 100 concurrent, whole process.
 if (only.has("1")) {
   const server = await startServer()
-  const ours = []
+  const ours = builds.map(() => [])
   const curl = []
   const plain = []
   const floor = []
   for (let i = 0; i < runs; i++) {
-    ours.push(await flags(["-e", "-m", "100", "-s", server.url, "--ext", server.extension]))
+    for (const [b, build] of builds.entries())
+      ours[b].push(await flags(build, ["-e", "-m", "100", "-s", server.url, "--ext", server.extension]))
     if (haveCurl) curl.push(await curlAll(server, every))
     plain.push(await fetchAll(server, every))
     floor.push(await floorOf(server, every, 100))
   }
   await server.stop()
-  const wall = median(ours.map((r) => r.wall))
-  const rss = median(ours.map((r) => r.rssMiB))
-  const counts = /(\d+) flags? downloaded/.exec(ours[0].stdout)?.[1]
-  row("676 codes -m 100: flags (wall)", `${f3(wall)} s, ${counts} downloaded`, "—")
-  row(
-    "676 codes: node:http, no framework, 100 workers (the floor)",
-    `${f3(median(floor.map((r) => r.wall)))} s, ${f2(median(floor.map((r) => r.rssMiB)))} MiB`,
-    "—"
-  )
-  row(
-    "676 codes: plain Node fetch, 100 workers",
-    `${f3(median(plain.map((r) => r.wall)))} s, ${f2(median(plain.map((r) => r.rssMiB)))} MiB`,
-    "—"
-  )
-  // issue 12's targets: ratios to the floor (wall and CPU) and to curl, in this run
   const floorWall = median(floor.map((r) => r.wall))
-  const cpu = median(ours.map((r) => r.cpu))
   const floorCpu = median(floor.map((r) => r.cpu))
-  row(
-    "1. 676 codes: flags / the floor, wall",
-    `${f2(wall / floorWall)}× (${f3(wall)} / ${f3(floorWall)} s)`,
-    "≤ 1.6×",
-    wall / floorWall <= 1.6
-  )
-  row(
-    "1. 676 codes: flags / the floor, CPU",
-    `${f2(cpu / floorCpu)}× (${f3(cpu)} / ${f3(floorCpu)} s)`,
-    "≤ 1.6×",
-    cpu / floorCpu <= 1.6
-  )
-  if (haveCurl) {
-    const curlWall = median(curl.map((r) => r.wall))
-    row("676 codes: curl --parallel-max 100", `${f3(curlWall)} s`, "—")
-    row("1. 676 codes: flags / curl, wall", `${f2(wall / curlWall)}×`, "≤ 2.5×", wall / curlWall <= 2.5)
-  } else row("1. 676 codes: flags / curl", "curl not installed: ratio skipped", "≤ 2.5×")
-  row("1. flags / plain Node fetch, wall", `${f2(wall / median(plain.map((r) => r.wall)))}×`, "—")
-  row("4. peak RSS, 676 codes -m 100", `${f2(rss)} MiB`, "≤ 110 MiB", rss <= 110)
+  const curlWall = haveCurl ? median(curl.map((r) => r.wall)) : Number.NaN
+  const plainWall = median(plain.map((r) => r.wall))
+  for (const [b, build] of builds.entries()) {
+    const wall = median(ours[b].map((r) => r.wall))
+    const cpu = median(ours[b].map((r) => r.cpu))
+    const rss = median(ours[b].map((r) => r.rssMiB))
+    const counts = /(\d+) flags? downloaded/.exec(ours[b][0].stdout)?.[1]
+    // the references' rows once, where they stand in a one-build run
+    const first = b === 0
+    row(`676 codes -m 100: flags (wall)${build.tag}`, `${f3(wall)} s, ${counts} downloaded`, "—")
+    if (first) {
+      row(
+        "676 codes: node:http, no framework, 100 workers (the floor)",
+        `${f3(floorWall)} s, ${f2(median(floor.map((r) => r.rssMiB)))} MiB`,
+        "—"
+      )
+      row(
+        "676 codes: plain Node fetch, 100 workers",
+        `${f3(plainWall)} s, ${f2(median(plain.map((r) => r.rssMiB)))} MiB`,
+        "—"
+      )
+    }
+    // issue 12's targets: ratios to the floor (wall and CPU) and to curl, in this run
+    row(
+      `1. 676 codes: flags / the floor, wall${build.tag}`,
+      `${f2(wall / floorWall)}× (${f3(wall)} / ${f3(floorWall)} s)`,
+      "≤ 1.6×",
+      wall / floorWall <= 1.6
+    )
+    row(
+      `1. 676 codes: flags / the floor, CPU${build.tag}`,
+      `${f2(cpu / floorCpu)}× (${f3(cpu)} / ${f3(floorCpu)} s)`,
+      "≤ 1.6×",
+      cpu / floorCpu <= 1.6
+    )
+    if (haveCurl) {
+      if (first) row("676 codes: curl --parallel-max 100", `${f3(curlWall)} s`, "—")
+      row(
+        `1. 676 codes: flags / curl, wall${build.tag}`,
+        `${f2(wall / curlWall)}×`,
+        "≤ 2.5×",
+        wall / curlWall <= 2.5
+      )
+    } else row(`1. 676 codes: flags / curl${build.tag}`, "curl not installed: ratio skipped", "≤ 2.5×")
+    row(`1. flags / plain Node fetch, wall${build.tag}`, `${f2(wall / plainWall)}×`, "—")
+    row(`4. peak RSS, 676 codes -m 100${build.tag}`, `${f2(rss)} MiB`, "≤ 110 MiB", rss <= 110)
+    Object.assign(figures[b], {
+      "1. flags / the floor, wall": wall / floorWall,
+      "1. flags / the floor, CPU": cpu / floorCpu,
+      ...(haveCurl ? { "1. flags / curl, wall": wall / curlWall } : {}),
+      "1. flags / plain Node fetch, wall": wall / plainWall,
+      "1. peak RSS, 676 codes -m 100 (MiB)": rss
+    })
+  }
 }
 
 // 2. Latency-bound: 194 flags, every response delayed exactly 0.5 s.
 if (only.has("2")) {
   for (const maxReq of [1000, 20]) {
     const server = await startServer({ delay: "500 millis" })
-    const results = []
-    const inFlight = []
+    const results = builds.map(() => [])
+    const inFlight = builds.map(() => [])
     const floor = []
     for (let i = 0; i < runs; i++) {
-      results.push(await flags(["-a", "-m", String(maxReq), "-s", server.url, "--ext", server.extension]))
-      inFlight.push((await server.stats()).maxInFlight)
+      for (const [b, build] of builds.entries()) {
+        results[b].push(
+          await flags(build, ["-a", "-m", String(maxReq), "-s", server.url, "--ext", server.extension])
+        )
+        // the server's peak since it started: with two builds, B's includes A's runs (and both the floor's)
+        inFlight[b].push((await server.stats()).maxInFlight)
+      }
       floor.push(await floorOf(server, CountryCodes.bookCodes, Math.min(maxReq, 194)))
     }
-    const elapsed = median(results.map(elapsedOf))
     const floorPhase = median(floor.map((result) => lastJson(result).elapsed))
-    const announced = Number(/(\d+) concurrent connections? will be used/.exec(results[0].stdout)?.[1])
-    const seen = Math.max(...inFlight)
-    row(
-      `2. 194 flags, 0.5 s delay, -m ${maxReq}: download phase, flags / the floor`,
-      `${f2(elapsed / floorPhase)}× (${f3(elapsed)} / ${f3(floorPhase)} s)`,
-      "≤ 1.2×",
-      elapsed / floorPhase <= 1.2
-    )
-    row(
-      `2. -m ${maxReq}: announced / seen in flight by the server`,
-      `${announced} / ${seen}`,
-      "equal",
-      announced === seen
-    )
+    for (const [b, build] of builds.entries()) {
+      const elapsed = median(results[b].map(elapsedOf))
+      const announced = Number(/(\d+) concurrent connections? will be used/.exec(results[b][0].stdout)?.[1])
+      const seen = Math.max(...inFlight[b])
+      row(
+        `2. 194 flags, 0.5 s delay, -m ${maxReq}: download phase, flags / the floor${build.tag}`,
+        `${f2(elapsed / floorPhase)}× (${f3(elapsed)} / ${f3(floorPhase)} s)`,
+        "≤ 1.2×",
+        elapsed / floorPhase <= 1.2
+      )
+      row(
+        `2. -m ${maxReq}: announced / seen in flight by the server${build.tag}`,
+        `${announced} / ${seen}`,
+        "equal",
+        announced === seen
+      )
+      figures[b][`2. 0.5 s delay, -m ${maxReq}: download phase / the floor`] = elapsed / floorPhase
+    }
     await server.stop()
   }
 }
@@ -160,67 +205,93 @@ if (only.has("2")) {
 // 3. Cold start: one flag, and --help, whole process.
 if (only.has("3")) {
   const server = await startServer()
-  const one = []
-  const help = []
+  const one = builds.map(() => [])
+  const help = builds.map(() => [])
   const bare = []
   for (let i = 0; i < Math.max(runs, 7); i++) {
     bare.push(await timed(process.execPath, ["-e", "0"]))
-    one.push(await flags(["-s", server.url, "--ext", server.extension, "BR"]))
-    help.push(await timed(process.execPath, [bin, "--help"]))
+    for (const [b, build] of builds.entries()) {
+      one[b].push(await flags(build, ["-s", server.url, "--ext", server.extension, "BR"]))
+      help[b].push(await timed(process.execPath, [build.bin, "--help"]))
+    }
   }
   await server.stop()
-  const oneWall = median(one.map((r) => r.wall))
-  const helpWall = median(help.map((r) => r.wall))
   const bareWall = median(bare.map((r) => r.wall))
   row("3. node -e 0", `${f3(bareWall)} s`, "—")
-  row(
-    "3. cold start: flags download -s URL BR / node -e 0",
-    `${f2(oneWall / bareWall)}× (${f3(oneWall)} s, ${f2(median(one.map((r) => r.rssMiB)))} MiB)`,
-    "≤ 1.8×",
-    oneWall / bareWall <= 1.8
-  )
-  row(
-    "3. cold start: flags --help / node -e 0",
-    `${f2(helpWall / bareWall)}× (${f3(helpWall)} s)`,
-    "≤ 1.8×",
-    helpWall / bareWall <= 1.8
-  )
+  for (const [b, build] of builds.entries()) {
+    const oneWall = median(one[b].map((r) => r.wall))
+    const helpWall = median(help[b].map((r) => r.wall))
+    row(
+      `3. cold start: flags download -s URL BR / node -e 0${build.tag}`,
+      `${f2(oneWall / bareWall)}× (${f3(oneWall)} s, ${f2(median(one[b].map((r) => r.rssMiB)))} MiB)`,
+      "≤ 1.8×",
+      oneWall / bareWall <= 1.8
+    )
+    row(
+      `3. cold start: flags --help / node -e 0${build.tag}`,
+      `${f2(helpWall / bareWall)}× (${f3(helpWall)} s)`,
+      "≤ 1.8×",
+      helpWall / bareWall <= 1.8
+    )
+    Object.assign(figures[b], {
+      "3. flags download -s URL BR / node -e 0": oneWall / bareWall,
+      "3. flags --help / node -e 0": helpWall / bareWall
+    })
+  }
 }
 
 // 4. Memory at scale: 100,000 requests at concurrency 200 through the library; then the same with the
 // heap limit an app may set (V8's own growth policy, not the library, decides the default peak).
 if (only.has("4")) {
   const server = await startServer()
-  const scale = (nodeFlags) =>
+  const scale = (build, nodeFlags) =>
     timed(process.execPath, [
       ...nodeFlags,
-      join(import.meta.dirname, "bench", "scale.mjs"),
+      join(build.root, "scripts", "bench", "scale.mjs"),
       server.url,
       "100000",
       "200"
     ])
-  const result = await scale([])
-  const capped = await scale(["--max-old-space-size=96"])
+  const plain = builds.map(() => [])
+  const capped = builds.map(() => [])
+  // one run of each alone (about a minute); A B A B, BENCH_RUNS times, when comparing
+  for (let i = 0; i < (comparing ? runs : 1); i++) {
+    for (const [b, build] of builds.entries()) plain[b].push(await scale(build, []))
+    for (const [b, build] of builds.entries()) capped[b].push(await scale(build, ["--max-old-space-size=96"]))
+  }
   await server.stop()
-  const report = lastJson(result)
-  const drift = report.lastQuarterRate / report.firstQuarterRate
-  row(
-    "4. 100,000 requests -m 200: peak RSS",
-    `${f2(result.rssMiB)} MiB (${report.total} done in ${f2(result.wall)} s)`,
-    "≤ 150 MiB",
-    result.rssMiB <= 150
-  )
-  row(
-    "4. last-quarter / first-quarter throughput",
-    `${f2(drift)} (${Math.round(report.firstQuarterRate)} → ${Math.round(report.lastQuarterRate)} req/s)`,
-    "≥ 0.85",
-    drift >= 0.85
-  )
-  row(
-    "4. the same under node --max-old-space-size=96",
-    `${f2(capped.rssMiB)} MiB (${lastJson(capped).total} done in ${f2(capped.wall)} s)`,
-    "—"
-  )
+  for (const [b, build] of builds.entries()) {
+    const rss = median(plain[b].map((r) => r.rssMiB))
+    const wall = median(plain[b].map((r) => r.wall))
+    const reports = plain[b].map(lastJson)
+    const drift = median(reports.map((r) => r.lastQuarterRate / r.firstQuarterRate))
+    const first = median(reports.map((r) => r.firstQuarterRate))
+    const last = median(reports.map((r) => r.lastQuarterRate))
+    const cappedRss = median(capped[b].map((r) => r.rssMiB))
+    row(
+      `4. 100,000 requests -m 200: peak RSS${build.tag}`,
+      `${f2(rss)} MiB (${reports[0].total} done in ${f2(wall)} s)`,
+      "≤ 150 MiB",
+      rss <= 150
+    )
+    row(
+      `4. last-quarter / first-quarter throughput${build.tag}`,
+      `${f2(drift)} (${Math.round(first)} → ${Math.round(last)} req/s)`,
+      "≥ 0.85",
+      drift >= 0.85
+    )
+    row(
+      `4. the same under node --max-old-space-size=96${build.tag}`,
+      `${f2(cappedRss)} MiB (${lastJson(capped[b][0]).total} done in ${f2(median(capped[b].map((r) => r.wall)))} s)`,
+      "—"
+    )
+    Object.assign(figures[b], {
+      "4. 100,000 requests -m 200: peak RSS (MiB)": rss,
+      "4. 100,000 requests -m 200: wall (s)": wall,
+      "4. last-quarter / first-quarter throughput": drift,
+      "4. peak RSS under --max-old-space-size=96 (MiB)": cappedRss
+    })
+  }
 }
 
 // CPU (user + sys, s) of one `flags` run on a pseudo-terminal (script), so the renderer draws live.
@@ -294,6 +365,30 @@ if (only.has("9")) await sessionsScenario({ bin, runs, row, f2 })
 // book's flags2_asyncio.py, under two CPU hogs and without: errors per round, --retries 2, elapsed.
 if (only.has("10")) await bookPeersScenario({ bin, row })
 
+// which commit a checkout holds, so the table says what A and B were
+const commitOf = (root) => {
+  try {
+    return execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim()
+  } catch {
+    return "no git"
+  }
+}
+// B against A: "within 5 %" means B no more than 5 % worse (an improvement of any size passes)
+const comparison = () => {
+  const [a, b] = builds
+  return [
+    `A: ${a.root} (${commitOf(a.root)}), B: ${b.root} (${commitOf(b.root)}), run in A B A B order.`,
+    "",
+    "| figure | A | B | B / A | within 5 % |",
+    "| --- | --- | --- | --- | --- |",
+    ...Object.keys(figures[0]).map((name) => {
+      const [fa, fb] = figures.map((named) => named[name])
+      const change = fb / fa
+      const within = higherIsBetter.has(name) ? change >= 0.95 : change <= 1.05
+      return `| ${name} | ${f2(fa)} | ${f2(fb)} | ${f3(change)} | ${within ? "yes" : "**no**"} |`
+    })
+  ]
+}
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (medians of ${runs} runs, Node ${process.version}, ${(await import("node:os")).cpus().length} cores).`,
   "",
@@ -302,7 +397,8 @@ const table = [
   ...rows.map(
     (r) =>
       `| ${r.scenario} | ${r.measured} | ${r.target} | ${r.holds === undefined ? "" : r.holds ? "yes" : "**no**"} |`
-  )
+  ),
+  ...(comparing ? ["", ...comparison()] : [])
 ].join("\n")
 mkdirSync(".bench", { recursive: true })
 writeFileSync(".bench/latest.md", `${table}\n`)

@@ -41,15 +41,18 @@ const run = (
   http: { readonly layer: Layer.Layer<HttpClient.HttpClient> },
   fs: ReturnType<typeof MemoryFileSystem.make>,
   self: Effect.Effect<
-    FileTransfer.Transferred,
+    FileTransfer.Transferred | FileTransfer.NotModified,
     FileTransfer.TransferError,
     HttpClient.HttpClient | FileSystem.FileSystem | Path.Path
   >
 ) =>
   Effect.gen(function* () {
     // retries back off on Effect's clock: it moves on a second at a time until the transfer ends
+    const transferred = Effect.flatMap(self, (result) =>
+      result._tag === "Transferred" ? Effect.succeed(result) : Effect.dieMessage("not asked with conditions")
+    )
     const fiber = yield* Effect.fork(
-      Effect.exit(Effect.provide(self, Layer.mergeAll(http.layer, fs.layer, Path.layer)))
+      Effect.exit(Effect.provide(transferred, Layer.mergeAll(http.layer, fs.layer, Path.layer)))
     )
     for (let second = 0; second < 600; second++) {
       const done = yield* Fiber.poll(fiber)

@@ -40,6 +40,31 @@ describe("Redirects", () => {
     })
   })
 
+  it.effect(
+    "credentials stay with their origin: the same host keeps them, an upgrade to https drops them",
+    () => {
+      const http = MemoryHttpClient.make((url) => {
+        if (url.pathname === "/old") return moved("http://a.test/new")
+        if (url.href === "http://a.test/new") return moved("https://a.test/final")
+        return { status: 200, body: "file" }
+      })
+      const client = Redirects.follow()(http.client)
+      return Effect.gen(function* () {
+        yield* client.get("http://a.test/old", {
+          headers: { authorization: "Basic c2VjcmV0", "x-kept": "1" }
+        })
+        assert.deepStrictEqual(
+          http.stats.started.map((s) => [s.url, s.headers.authorization, s.headers["x-kept"]]),
+          [
+            ["http://a.test/old", "Basic c2VjcmV0", "1"],
+            ["http://a.test/new", "Basic c2VjcmV0", "1"],
+            ["https://a.test/final", undefined, "1"]
+          ]
+        )
+      })
+    }
+  )
+
   it.effect("is a client like any other: it keeps the wrapped client's transformations", () => {
     const http = MemoryHttpClient.make((url) => ({ status: 200, body: url.searchParams.get("k") ?? "none" }))
     const client = Redirects.follow()(

@@ -4,6 +4,7 @@ import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Bandwidth from "../download/Bandwidth.js"
 import * as HttpGet from "../download/HttpGet.js"
 import type * as Sessions from "../session/Sessions.js"
 import * as OutputMode from "../terminal/OutputMode.js"
@@ -65,6 +66,36 @@ const shared = {
     ),
     between("retries", 0, 20),
     Options.withDefault(0)
+  ),
+  limitRate: Options.text("limit-rate").pipe(
+    Options.withDescription(
+      "One bandwidth limit for every download in flight, in bytes per second: 500K, 2M (curl's and wget's --limit-rate; K, M, G are 1024s)."
+    ),
+    Options.mapEffect((text) =>
+      Option.match(Bandwidth.parseSize(text), {
+        onNone: () => Effect.fail(invalid(`--limit-rate must look like 500K, 2M or 1G, got ${text}`)),
+        onSome: Effect.succeed
+      })
+    ),
+    Options.optional
+  ),
+  headers: Options.text("header").pipe(
+    Options.withAlias("H"),
+    Options.withDescription("A header sent with every request: -H 'Name: value' (repeatable)."),
+    Options.repeated,
+    Options.mapEffect((given) => {
+      const headers: Record<string, string> = {}
+      for (const [i, header] of given.entries()) {
+        const colon = header.indexOf(":")
+        const name = header.slice(0, colon).trim()
+        // the value is never echoed: it may be a credential
+        if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+          return Effect.fail(invalid(`--header must look like 'Name: value' (header ${i + 1} does not)`))
+        }
+        headers[name.toLowerCase()] = header.slice(colon + 1).trim()
+      }
+      return Effect.succeed(headers)
+    })
   ),
   json: Options.boolean("json").pipe(
     Options.withDescription("A JSON final report on stdout instead of the text one.")
@@ -143,7 +174,10 @@ export const batchOptions = Options.all(shared).pipe(
       ...HttpGet.defaultRequestOptions,
       timeout: seconds(args.timeout),
       maxTime: Option.getOrUndefined(Option.map(args.maxTime, seconds)),
-      retries: args.retries
+      retries: args.retries,
+      // the run's one budget, shared by every download in flight
+      bandwidth: Option.getOrUndefined(Option.map(args.limitRate, Bandwidth.unsafeMake)),
+      headers: args.headers
     } satisfies HttpGet.RequestOptions,
     session: args.session,
     display: {

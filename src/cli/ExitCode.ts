@@ -9,7 +9,7 @@ import type { FlagStoreError } from "../server/FlagStore.js"
 import type { JournalError, SessionMismatch } from "../session/Journal.js"
 import type { NotAJournal } from "../session/JournalFormat.js"
 import type { DownloadsFailed } from "./BatchDisplay.js"
-import type { BadList } from "./FetchCommand.js"
+import type { BadList, NetrcUnusable } from "./FetchCommand.js"
 import type { PrimeChecksFailed } from "./PrimesCommand.js"
 import type { FilesDiffer } from "./VerifyCommand.js"
 
@@ -37,6 +37,7 @@ export type CommandFailure =
   | FlagStoreError
   | InvalidCodeArgument
   | JournalError
+  | NetrcUnusable
   | NotAJournal
   | PrimeChecksFailed
   | PrimeCheckFailed
@@ -73,6 +74,8 @@ export const failureExit: (failure: CommandFailure) => FailureExit = Match.type<
     FlagStoreError: failed,
     InvalidCodeArgument: usage,
     JournalError: failed,
+    // a netrc asked for that cannot be read or is not one: nothing was fetched, as with a bad list
+    NetrcUnusable: (error) => ({ code: ExitCode.Usage, line: error.message }),
     NotAJournal: usage,
     // each failed check has its line in the report
     PrimeChecksFailed: () => ({ code: ExitCode.Failure, line: undefined }),

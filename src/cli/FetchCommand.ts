@@ -7,11 +7,14 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Config from "effect/Config"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Bandwidth from "../download/Bandwidth.js"
 import * as HostPolicy from "../download/HostPolicy.js"
+import * as Netrc from "../download/Netrc.js"
 import { downloadUrls } from "../download/UrlDownloads.js"
 import * as UrlList from "../download/UrlList.js"
 import { Stdin, StdinError } from "../node/Stdin.js"
@@ -40,6 +43,33 @@ const options = {
   maxPerHost: Options.integer("max-per-host").pipe(
     Options.withDescription("Requests in flight to one host (scheme, host, port) at most, inside --max-req."),
     between("max-per-host", 1, 1000),
+    Options.optional,
+    Options.map(Option.getOrUndefined)
+  ),
+  maxSize: Options.text("max-size").pipe(
+    Options.withDescription("The largest file accepted: 10M, 2G (curl's --max-filesize). Default: any size."),
+    Options.mapEffect((text) =>
+      Option.match(Bandwidth.parseSize(text), {
+        onNone: () => Effect.fail(invalid(`--max-size must look like 10M, 2G or 4096, got ${text}`)),
+        onSome: Effect.succeed
+      })
+    ),
+    Options.optional,
+    Options.map(Option.getOrElse(() => Number.POSITIVE_INFINITY))
+  ),
+  resume: Options.boolean("continue").pipe(
+    Options.withAlias("c"),
+    Options.withDescription(
+      "Continue the partial downloads an earlier run left in dest (.NAME.partial), asking for the rest with Range and If-Range (wget's -c); a --session run always does."
+    )
+  ),
+  netrc: Options.boolean("netrc").pipe(
+    Options.withDescription(
+      "Credentials for each host from ~/.netrc (curl's --netrc); a URL's own user:password comes first."
+    )
+  ),
+  netrcFile: Options.text("netrc-file").pipe(
+    Options.withDescription("Credentials for each host from this netrc file."),
     Options.optional,
     Options.map(Option.getOrUndefined)
   ),
@@ -115,12 +145,44 @@ const readList = (urls: ReadonlyArray<string>, input: string | undefined) =>
     return [...fromArgs.right, ...listed.right]
   })
 
+/** A netrc file that cannot be used: one line, never a password. */
+export class NetrcUnusable extends Data.TaggedError("NetrcUnusable")<{
+  readonly file: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `flags: nothing fetched: cannot use ${this.file}: ${this.reason}`
+  }
+}
+
+/** The items with credentials from the netrc file (`--netrc`: `~/.netrc`) where their URL has none. */
+const withNetrc = (items: ReadonlyArray<UrlList.UrlItem>, netrc: boolean, netrcFile: string | undefined) =>
+  Effect.gen(function* () {
+    if (!netrc && netrcFile === undefined) return items
+    const home = yield* Effect.orElseSucceed(Config.string("HOME"), () => "")
+    const file = netrcFile ?? `${home}/.netrc`
+    const text = yield* Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFileString(file)).pipe(
+      Effect.mapError((error) => new NetrcUnusable({ file, reason: error.message }))
+    )
+    const entries = yield* Either.match(Netrc.parse(text), {
+      onLeft: (bad) => Effect.fail(new NetrcUnusable({ file, reason: bad.message })),
+      onRight: Effect.succeed
+    })
+    return items.map((item) => {
+      if (item.credentials !== undefined) return item
+      const credentials = Netrc.credentialsFor(entries, new URL(item.url).hostname)
+      return credentials === undefined ? item : { ...item, credentials }
+    })
+  })
+
 /** The `fetch` subcommand: reports on stdout, progress on `ProgressTerminal`. */
 export const fetchCommand = Command.make("fetch", { urls, batch: batchOptions, ...options }, (args) =>
   Effect.scoped(
     Effect.gen(function* () {
       const { batch } = args
-      const items = yield* readList(args.urls, args.input)
+      const items = yield* Effect.flatMap(readList(args.urls, args.input), (listed) =>
+        withNetrc(listed, args.netrc, args.netrcFile)
+      )
       const hosts = new Set(items.map((item) => HostPolicy.hostOf(item.url))).size
       const concurrency = Math.max(1, Math.min(batch.maxReq, items.length))
       const per = args.maxPerHost === undefined ? "" : `, at most ${args.maxPerHost} per host`
@@ -147,7 +209,13 @@ export const fetchCommand = Command.make("fetch", { urls, batch: batchOptions, .
         },
         batch.display
       )
-      const config = { ...batch.request, dest: batch.dest, onExists: batch.onExists }
+      const config = {
+        ...batch.request,
+        maxBytes: args.maxSize,
+        dest: batch.dest,
+        onExists: batch.onExists,
+        resume: args.resume
+      }
       const policy = { maxPerHost: args.maxPerHost, rate: args.rate }
       const summary =
         batch.session === undefined

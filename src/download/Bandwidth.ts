@@ -23,29 +23,32 @@ export interface Bandwidth {
 export const unlimited: Bandwidth = { bytesPerSecond: Number.POSITIVE_INFINITY, take: () => Effect.void }
 
 /** A budget of `bytesPerSecond` (above 0), shared by every transfer given it. */
-export const make = (bytesPerSecond: number): Effect.Effect<Bandwidth> => {
-  if (!(bytesPerSecond > 0)) return Effect.dieMessage(`a bandwidth must be above 0, got ${bytesPerSecond}`)
-  if (bytesPerSecond === Number.POSITIVE_INFINITY) return Effect.succeed(unlimited)
-  return Effect.map(
-    // the Clock time (ms, fractional) up to which the budget is reserved
-    Ref.make(Number.NEGATIVE_INFINITY),
-    (reservedUntil): Bandwidth => ({
-      bytesPerSecond,
-      take: (bytes) =>
-        bytes <= 0
-          ? Effect.void
-          : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              Effect.flatMap(
-                // an idle budget does not save up: a transfer starting after a pause gets no burst
-                Ref.modify(reservedUntil, (until) => {
-                  const end = Math.max(until, now) + (bytes * 1000) / bytesPerSecond
-                  return [end, end] as const
-                }),
-                (end) => (end > now ? Effect.sleep(end - now) : Effect.void)
-              )
+export const make = (bytesPerSecond: number): Effect.Effect<Bandwidth> =>
+  bytesPerSecond > 0
+    ? Effect.sync(() => unsafeMake(bytesPerSecond))
+    : Effect.dieMessage(`a bandwidth must be above 0, got ${bytesPerSecond}`)
+
+/** `make`, outside an effect (a command line's options build the run's one budget). */
+export const unsafeMake = (bytesPerSecond: number): Bandwidth => {
+  if (bytesPerSecond === Number.POSITIVE_INFINITY) return unlimited
+  // the Clock time (ms, fractional) up to which the budget is reserved
+  const reservedUntil = Ref.unsafeMake(Number.NEGATIVE_INFINITY)
+  return {
+    bytesPerSecond,
+    take: (bytes) =>
+      bytes <= 0
+        ? Effect.void
+        : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            Effect.flatMap(
+              // an idle budget does not save up: a transfer starting after a pause gets no burst
+              Ref.modify(reservedUntil, (until) => {
+                const end = Math.max(until, now) + (bytes * 1000) / bytesPerSecond
+                return [end, end] as const
+              }),
+              (end) => (end > now ? Effect.sleep(end - now) : Effect.void)
             )
-    })
-  )
+          )
+  }
 }
 
 /** A body's chunks, each let through once the budget has room for it. */

@@ -44,12 +44,18 @@ export interface Target {
   readonly resume?: boolean | undefined
   /** The digest the whole file must have. */
   readonly checksum?: Checksum.ExpectedChecksum | undefined
+  /**
+   * `If-None-Match` / `If-Modified-Since` for a copy in dest already: a 304 then leaves it as it is
+   * (`NotModified`), a 200 replaces it.
+   */
+  readonly conditions?: Readonly<Record<string, string>> | undefined
   /** Told the bytes on disk and the whole length (when known) after each chunk written. */
   readonly onProgress?: ((bytes: number, length: number | undefined) => Effect.Effect<void>) | undefined
 }
 
 /** A file fetched whole into dest. */
 export interface Transferred {
+  readonly _tag: "Transferred"
   readonly file: string
   readonly size: number
   readonly sha256: string
@@ -57,6 +63,13 @@ export interface Transferred {
   readonly lastModified: string | undefined
   /** Bytes that were on disk already when this run took the file up (0: a download from the start). */
   readonly resumedFrom: number
+}
+
+/** The copy in dest is current: the server answered a conditional request with 304. */
+export interface NotModified {
+  readonly _tag: "NotModified"
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
 }
 
 /** What can stop a transfer: the request's failures, a checksum that differs, or dest refusing the bytes. */
@@ -75,7 +88,7 @@ const restart = (url: string, reason: string) =>
 export const toFile = (
   target: Target,
   options: HttpGet.GatedOptions
-): Effect.Effect<Transferred, TransferError, Deps | HttpClient.HttpClient> =>
+): Effect.Effect<Transferred | NotModified, TransferError, Deps | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
@@ -103,7 +116,7 @@ export const toFile = (
       const since = validator()
       return state.bytes > 0 && since !== undefined
         ? { ...target.headers, range: `bytes=${state.bytes}-`, "if-range": since }
-        : { ...target.headers }
+        : { ...target.headers, ...target.conditions }
     })
     const digests = () => {
       const sha256 = Checksum.digest("sha-256")
@@ -147,11 +160,13 @@ export const toFile = (
         answer,
         tracker
       ): Effect.Effect<
-        { digests: Digests; etag?: string | undefined; lastModified?: string | undefined },
+        NotModified | { digests: Digests; etag?: string | undefined; lastModified?: string | undefined },
         RequestError | SaveError | HttpClientError.ResponseError,
         Deps
       > => {
         switch (answer._tag) {
+          case "NotModified":
+            return Effect.succeed(answer)
           case "Whole":
             return Effect.gen(function* () {
               yield* tooLarge(answer.length)
@@ -225,6 +240,7 @@ export const toFile = (
       }
     )
 
+    if ("_tag" in fetched) return fetched
     const size = state.bytes
     const sha256 = fetched.digests.sha256.hex()
     const checksum = target.checksum
@@ -244,7 +260,15 @@ export const toFile = (
       withoutStack(() => new SaveError({ path: file, cause }))
     )
     yield* Effect.ignore(fs.remove(path.join(dest, names.info)))
-    return { file: name, size, sha256, etag: fetched.etag, lastModified: fetched.lastModified, resumedFrom }
+    return {
+      _tag: "Transferred",
+      file: name,
+      size,
+      sha256,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      resumedFrom
+    } as const
   })
 
 type PartialInfoState = PartialFile.PartialInfo | undefined

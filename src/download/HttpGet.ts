@@ -29,6 +29,8 @@ export interface RequestOptions {
   readonly maxBytes: number
   /** One budget of bytes per second shared by every body read with it (`--limit-rate`); none by default. */
   readonly bandwidth?: Bandwidth.Bandwidth | undefined
+  /** Headers sent with every request (`-H`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -167,7 +169,16 @@ export const getReceived = (
   conditions?: Readonly<Record<string, string>> | undefined
 ): Effect.Effect<Received, RequestError, HttpClient.HttpClient> => {
   const once = attempt(url, options, (client, bodyProgress) =>
-    request(client, url, options.maxBytes, expected, conditions, bodyProgress, options.bandwidth)
+    request(
+      client,
+      url,
+      options.maxBytes,
+      expected,
+      conditions,
+      bodyProgress,
+      options.bandwidth,
+      options.headers
+    )
   )
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
     withSpanWhenTraced("HttpGet.get", { url })
@@ -191,7 +202,9 @@ export const getRanged = <A, E extends { readonly _tag: string }, R>(
   ) => Effect.Effect<A, RequestError | HttpClientError.ResponseError | E, R>
 ): Effect.Effect<A, RequestError | E, HttpClient.HttpClient | R> => {
   const once = Effect.flatMap(headers, (asked) =>
-    attempt(url, options, (client) => requestRanged(client, url, expected, asked, onAnswer))
+    attempt(url, options, (client) =>
+      requestRanged(client, url, expected, { ...options.headers, ...asked }, onAnswer)
+    )
   )
   return (options.retries > 0 ? Effect.retry(once, retrySchedule(options.retries)) : once).pipe(
     withSpanWhenTraced("HttpGet.get", { url })

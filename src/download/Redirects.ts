@@ -3,6 +3,7 @@
  * (the upgrade the book's REMOTE site and many CDNs answer with); any other destination is refused.
  * A combinator over any `HttpClient`.
  */
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -66,9 +67,17 @@ export const follow =
         const to = new URL(response.headers.location as string, from)
         if (redirects >= limit) return Effect.fail(new TooManyRedirects({ url: from.href, limit }))
         if (!isFollowed(from, to)) return Effect.fail(new RedirectRefused({ from: from.href, to: to.href }))
+        // credentials are for the origin they were given for: an upgrade to https is another origin
+        // (a new request: `modify` would merge the headers, not drop them; a GET has no body to carry)
+        const next =
+          from.origin === to.origin
+            ? HttpClientRequest.setUrl(request, to)
+            : HttpClientRequest.make(request.method)(to, {
+                headers: Headers.remove(request.headers, ["authorization", "cookie", "proxy-authorization"])
+              })
         return Effect.zipRight(
           Effect.flatMap(currentTracker, (tracker) => drain(response, redirectBodyCap, tracker)),
-          loop(HttpClientRequest.setUrl(request, to), redirects + 1)
+          loop(next, redirects + 1)
         )
       })
     return HttpClient.makeWith<never, never, E | RedirectRefused | TooManyRedirects, R>(

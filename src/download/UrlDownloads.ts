@@ -1,10 +1,12 @@
 /**
  * Any list of URLs, politely: the download engine of `downloadMany` with per-host limits, request
  * rates and one pause for a throttled host (`HostPolicy`), saving each file under its name from
- * `UrlList` with the same atomic saves, size cap, per-phase timeouts and retries as the flags.
+ * `UrlList` with the same per-phase timeouts and retries as the flags. Bodies of any size stream to
+ * disk (`FileTransfer`): resumable, checked against the list's checksums, tried at each mirror in turn.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
+import * as Encoding from "effect/Encoding"
 import type * as Stream from "effect/Stream"
 import type { OnExists } from "./Destination.js"
 import type { Batch } from "./DownloadEngine.js"
@@ -13,7 +15,7 @@ import type * as HttpGet from "./HttpGet.js"
 import * as Engine from "./internal/engine.js"
 import type * as Job from "./internal/job.js"
 import type { Outcome, Summary } from "./Outcome.js"
-import { namer, type UrlItem } from "./UrlList.js"
+import { type Credentials, namer, type UrlItem } from "./UrlList.js"
 
 /** Where to save, and how requests are made. */
 export interface UrlDownloadConfig extends HttpGet.RequestOptions {
@@ -21,7 +23,16 @@ export interface UrlDownloadConfig extends HttpGet.RequestOptions {
   readonly dest: string
   /** A file of the name already in dest: `overwrite` (default), `skip` it (`SKIPPED`), or `rename` the new one. */
   readonly onExists?: OnExists | undefined
+  /** Continue a partial download an earlier run left in dest (`--continue`; a session always does). */
+  readonly resume?: boolean | undefined
+  /** Hears each file's bytes on disk and its whole length (when known), by the item's URL. */
+  readonly onProgress?:
+    | ((url: string, bytes: number, length: number | undefined) => Effect.Effect<void>)
+    | undefined
 }
+
+const basic = (credentials: Credentials) =>
+  `Basic ${Encoding.encodeBase64(`${credentials.username}:${credentials.password}`)}`
 
 /** How many at once, how politely, and who hears of each start and outcome. */
 export interface UrlDownloadOptions {
@@ -48,7 +59,13 @@ const jobsOf = (items: Iterable<UrlItem>): Iterable<Job.Job<never>> => ({
         expected: "any",
         name: name(item, parsed),
         host: HostPolicy.hostOfUrl(parsed),
-        span: { name: "UrlDownloads.download", attributes: { url: item.url } }
+        span: { name: "UrlDownloads.download", attributes: { url: item.url } },
+        mirrors: item.mirrors,
+        checksum: item.checksum,
+        headers:
+          item.credentials === undefined
+            ? item.headers
+            : { ...item.headers, authorization: basic(item.credentials) }
       }
     }
   }
@@ -56,7 +73,11 @@ const jobsOf = (items: Iterable<UrlItem>): Iterable<Job.Job<never>> => ({
 
 const settingsOf = (config: UrlDownloadConfig, options: UrlDownloadOptions) =>
   [
-    { ...config, onExists: config.onExists ?? "overwrite" },
+    {
+      ...config,
+      onExists: config.onExists ?? "overwrite",
+      toDisk: { resume: config.resume ?? false, onProgress: config.onProgress }
+    },
     { ...options, policy: options.policy ?? {} }
   ] as const
 

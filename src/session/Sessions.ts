@@ -235,7 +235,7 @@ export const downloadMany = (
 
 /**
  * `UrlDownloads.downloadUrls` in the session of the context's `Journal`: items are keyed by URL, so a
- * URL listed again is fetched once.
+ * URL listed again is fetched once; a partial download a stopped run left in dest is continued.
  */
 export const downloadUrls = (
   items: ReadonlyArray<UrlItem>,
@@ -245,7 +245,8 @@ export const downloadUrls = (
   // the first of a URL listed twice is the session's item, with its out= (if any)
   const outs = new Map<string, string | undefined>()
   for (const item of items) if (!outs.has(item.url)) outs.set(item.url, item.out)
-  return run({ command: "fetch" }, UrlDownloads.batch(items, config, options), options.session, (id) =>
+  const resuming = { ...config, resume: true }
+  return run({ command: "fetch" }, UrlDownloads.batch(items, resuming, options), options.session, (id) =>
     outs.get(id)
   )
 }

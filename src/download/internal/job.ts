@@ -9,10 +9,12 @@ import * as Path from "@effect/platform/Path"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
+import type * as Checksum from "../Checksum.js"
 import { sha256Hex } from "../Checksum.js"
 import { numbered, type OnExists, saveFile } from "../Destination.js"
-import type { DownloadError } from "../DownloadErrors.js"
+import { type DownloadError, HttpStatusError } from "../DownloadErrors.js"
 import * as DownloadMetrics from "../DownloadMetrics.js"
+import * as FileTransfer from "../FileTransfer.js"
 import * as HttpGet from "../HttpGet.js"
 import type { Outcome, Saved } from "../Outcome.js"
 import type { Expected } from "./contentTypes.js"
@@ -30,6 +32,12 @@ export interface Job<R = never> {
   readonly span: { readonly name: string; readonly attributes: Record<string, unknown> }
   /** Its host (`HostPolicy.hostOf`), when known already: a list's URLs are parsed once. */
   readonly host?: string | undefined
+  /** Other URLs of the same file, tried in order when the one before fails (streamed jobs only). */
+  readonly mirrors?: ReadonlyArray<string> | undefined
+  /** The digest the file must have (streamed jobs only). */
+  readonly checksum?: Checksum.ExpectedChecksum | undefined
+  /** Headers of this job's requests to `url` only (its credentials among them). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -54,6 +62,19 @@ export interface EngineConfig extends HttpGet.RequestOptions {
   readonly onExists: OnExists
   /** Each saved body's SHA-256 in its outcome, hashed while in memory. */
   readonly hash?: boolean | undefined
+  /**
+   * Bodies go to disk as they arrive, any size, resumable (`FileTransfer`), not into memory: with
+   * `resume`, a partial download left in dest by an earlier run is continued; `onProgress` hears each
+   * job's bytes on disk and its whole length, when known.
+   */
+  readonly toDisk?:
+    | {
+        readonly resume: boolean
+        readonly onProgress?:
+          | ((id: string, bytes: number, length: number | undefined) => Effect.Effect<void>)
+          | undefined
+      }
+    | undefined
   /** Decides each job before it is requested (default: a download). */
   readonly prepare?:
     | ((job: { readonly id: string; readonly url: string }) => Effect.Effect<Preparation, never, Deps>)
@@ -118,10 +139,64 @@ const savedOutcome = (
   lastModified: received.lastModified
 })
 
+/** A job's file streamed to disk from its URL, or failing that from each mirror in turn. */
+const transfer = <R>(
+  job: Job<R>,
+  config: EngineConfig,
+  toDisk: NonNullable<EngineConfig["toDisk"]>,
+  name: string,
+  conditions?: Readonly<Record<string, string>>
+) => {
+  const urls = [job.url, ...(job.mirrors ?? [])]
+  const onProgress = toDisk.onProgress
+  const from = (
+    i: number
+  ): Effect.Effect<FileTransfer.Transferred | FileTransfer.NotModified, FileTransfer.TransferError, Deps> => {
+    const url = urls[i] as string
+    const attempt = FileTransfer.toFile(
+      {
+        url,
+        dest: config.dest,
+        name,
+        expected: job.expected,
+        // the job's own headers (credentials among them) are for its URL, never for a mirror's host
+        headers: i === 0 ? job.headers : undefined,
+        resume: toDisk.resume,
+        checksum: job.checksum,
+        conditions,
+        onProgress:
+          onProgress === undefined ? undefined : (bytes, length) => onProgress(job.id, bytes, length)
+      },
+      config
+    ).pipe(HttpGet.withinMaxTime(url, config))
+    // a full disk is no mirror's fault: it ends the job at once
+    return i + 1 < urls.length
+      ? Effect.catchIf(
+          attempt,
+          (error) => error._tag !== "SaveError",
+          () => from(i + 1)
+        )
+      : attempt
+  }
+  return from(0)
+}
+
+const transferredOutcome = (id: string, done: FileTransfer.Transferred, hash: boolean): Outcome => ({
+  id,
+  status: "OK",
+  file: done.file,
+  size: done.size,
+  sha256: hash ? done.sha256 : undefined,
+  etag: done.etag,
+  lastModified: done.lastModified
+})
+
 /** Requests the job, saves its body honouring `onExists`. */
 const fresh = <R>(job: Job<R>, config: EngineConfig) => {
   const id = job.id
   const hash = config.hash === true
+  const toDisk = config.toDisk
+  if (toDisk !== undefined) return freshToDisk(job, config, toDisk)
   const fetch = (name: string) =>
     Effect.map(HttpGet.getReceived(job.url, config, job.expected), (received) => [received, name] as const)
   const fetched =
@@ -142,6 +217,44 @@ const fresh = <R>(job: Job<R>, config: EngineConfig) => {
     : download
 }
 
+/** `fresh` for a body streamed to disk: its name honouring `onExists`, then the transfer. */
+const freshToDisk = <R>(job: Job<R>, config: EngineConfig, toDisk: NonNullable<EngineConfig["toDisk"]>) => {
+  const id = job.id
+  const named = typeof job.name === "string" ? Effect.succeed(job.name) : job.name(config.gate)
+  return Effect.flatMap(named, (name) => {
+    if (config.onExists === "skip") {
+      return Effect.flatMap(exists(config.dest, name), (present) =>
+        present
+          ? Effect.succeed<Outcome>({ id, status: "SKIPPED", file: name })
+          : Effect.map(transfer(job, config, toDisk, name), (done) => outcomeOf(job, done, config))
+      )
+    }
+    const target = config.onExists === "rename" ? freeName(config.dest, name) : Effect.succeed(name)
+    return Effect.flatMap(target, (free) =>
+      Effect.map(transfer(job, config, toDisk, free), (done) => outcomeOf(job, done, config))
+    )
+  })
+}
+
+/** A streamed job's outcome; a 304 here answers conditions the run's own headers asked (`-H`), not ours. */
+const outcomeOf = (
+  job: { readonly id: string; readonly url: string },
+  done: FileTransfer.Transferred | FileTransfer.NotModified,
+  config: EngineConfig
+): Outcome =>
+  done._tag === "Transferred"
+    ? transferredOutcome(job.id, done, config.hash === true)
+    : {
+        id: job.id,
+        status: "ERROR",
+        error: new HttpStatusError({
+          url: job.url,
+          status: 304,
+          reason: "Not Modified",
+          retryAfter: undefined
+        })
+      }
+
 /**
  * Asks again for a file saved before with its validators: a 304 leaves it as it is (`UNCHANGED`), a 200
  * replaces it atomically under its name.
@@ -151,8 +264,23 @@ const revalidate = <R>(
   config: EngineConfig,
   saved: Saved,
   conditions: Readonly<Record<string, string>>
-) =>
-  HttpGet.getReceived(job.url, config, job.expected, conditions).pipe(
+) => {
+  const toDisk = config.toDisk
+  if (toDisk !== undefined) {
+    return Effect.map(
+      transfer(job, config, toDisk, saved.file, conditions),
+      (done): Outcome =>
+        done._tag === "NotModified"
+          ? {
+              ...saved,
+              status: "UNCHANGED",
+              etag: done.etag ?? saved.etag,
+              lastModified: done.lastModified ?? saved.lastModified
+            }
+          : transferredOutcome(job.id, done, config.hash === true)
+    )
+  }
+  return HttpGet.getReceived(job.url, config, job.expected, conditions).pipe(
     HttpGet.withinMaxTime(job.url, config),
     Effect.flatMap((received) => {
       const body = received.body
@@ -170,6 +298,7 @@ const revalidate = <R>(
       )
     })
   )
+}
 
 const exists = (dest: string, name: string) =>
   Effect.flatMap(FileSystem.FileSystem, (fs) =>

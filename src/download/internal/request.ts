@@ -106,12 +106,15 @@ export const request = (
   expected: Expected,
   conditions: Readonly<Record<string, string>> | undefined,
   bodyProgress: boolean,
-  bandwidth?: Bandwidth.Bandwidth
+  bandwidth?: Bandwidth.Bandwidth,
+  headers?: Readonly<Record<string, string>>
 ): Effect.Effect<Received, RequestError> =>
   Effect.flatMap(currentTracker, (tracker) =>
     Effect.flatMap(
       Effect.mapError(
-        conditions === undefined ? client.get(url) : client.get(url, { headers: conditions }),
+        conditions === undefined && headers === undefined
+          ? client.get(url)
+          : client.get(url, { headers: { ...headers, ...conditions } }),
         (error) => transport(url, error)
       ),
       (response): Effect.Effect<Received, RequestError> => {
@@ -152,7 +155,8 @@ export const request = (
 
 /**
  * What a request for a file on disk (maybe with `Range`) received: the whole body (a 200), the rest of
- * it from `start` (a 206), or word that the range starts past its end (a 416, with the length it gave).
+ * it from `start` (a 206), word that the range starts past its end (a 416, with the length it gave),
+ * or that the copy asked about with `If-None-Match` / `If-Modified-Since` is current (a 304).
  */
 export type Ranged =
   | {
@@ -169,6 +173,11 @@ export type Ranged =
       readonly length: number | undefined
     }
   | { readonly _tag: "PastEnd"; readonly length: number | undefined }
+  | {
+      readonly _tag: "NotModified"
+      readonly etag: string | undefined
+      readonly lastModified: string | undefined
+    }
 
 const isResponseError = (error: unknown): error is HttpClientError.ResponseError =>
   typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "ResponseError"
@@ -253,6 +262,15 @@ export const requestRanged = <A, E, R>(
             )
           }
           return answered({ _tag: "Rest", response, start: range.start, length: range.length })
+        }
+        if (
+          status === 304 &&
+          (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined)
+        ) {
+          return Effect.zipRight(
+            drained,
+            answered({ _tag: "NotModified", etag: received.etag, lastModified: received["last-modified"] })
+          )
         }
         if (status === 416) {
           return Effect.zipRight(
