@@ -16,6 +16,7 @@ import { run, subcommandIn, usage } from "./cli/Cli.js"
 import { type CommandFailure, ExitCode, failureExit } from "./cli/ExitCode.js"
 import { withPlainText } from "./cli/PlainText.js"
 import { RunningCommand, type Started } from "./cli/RunningCommand.js"
+import * as DiskSpace from "./node/DiskSpace.js"
 import * as NodeHttpClientLite from "./node/NodeHttpClient.js"
 import * as StderrTerminal from "./node/StderrTerminal.js"
 import * as Stdin from "./node/Stdin.js"
@@ -65,7 +66,16 @@ const exitCodeOf = <R>(program: Effect.Effect<void, ValidationError.ValidationEr
     ),
     Effect.catchAll((failure) => {
       const { code, line } = failureExit(failure)
-      return Effect.as(line === undefined ? Effect.void : Console.error(line), code)
+      // a full disk says how much room was left where it could not write
+      const said =
+        failure._tag === "DiskFull" && line !== undefined
+          ? Effect.map(DiskSpace.freeBytes(failure.path), (free) =>
+              free === undefined ? line : `${line} (${free.toLocaleString("en-US")} bytes free there)`
+            )
+          : Effect.succeed(line)
+      return Effect.flatMap(said, (text) =>
+        Effect.as(text === undefined ? Effect.void : Console.error(text), code)
+      )
     }),
     Effect.tapDefect((cause) =>
       process.env.FLAGS_DEBUG

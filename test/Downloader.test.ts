@@ -224,20 +224,32 @@ describe("downloadOne", () => {
     }).pipe(withFakes(http, files))
   })
 
-  it.effect("a full disk fails that code, keeps finished files whole, and leaves no partial file", () => {
-    const http = MemoryHttpClient.flagSite(codes)
-    const files = MemoryFileSystem.make({ capacity: 7 * 3 + 3 })
-    return Effect.gen(function* () {
-      const summary = yield* downloadMany(codes.slice(0, 5), config, { concurrency: 1 })
-      assert.strictEqual(summary.ok, 3)
-      assert.strictEqual(summary.error, 2)
-      assert.strictEqual(summary.outcomes[3]?.error?._tag, "SaveError")
-      const kept = [...files.state.files.entries()]
-      assert.strictEqual(kept.length, 3)
-      for (const [name, data] of kept)
-        assert.strictEqual(new TextDecoder().decode(data), `flag-${name.slice(6, 8)}`)
-    }).pipe(withFakes(http, files))
-  })
+  it.effect(
+    "a full disk stops the run at that code (DiskFull), keeps finished files whole, no partial file",
+    () => {
+      const http = MemoryHttpClient.flagSite(codes)
+      const files = MemoryFileSystem.make({ capacity: 7 * 3 + 3 })
+      return Effect.gen(function* () {
+        const ended: Array<string> = []
+        const full = yield* Effect.flip(
+          downloadMany(codes.slice(0, 5), config, {
+            concurrency: 1,
+            onOutcome: (outcome) => Effect.sync(() => ended.push(`${outcome.id} ${outcome.status}`))
+          })
+        )
+        assert.strictEqual(full._tag, "DiskFull")
+        assert.deepStrictEqual(
+          ended,
+          codes.slice(0, 3).map((cc) => `${cc} OK`)
+        )
+        assert.strictEqual(http.stats.requests.length, 4, "the fifth code is not asked for")
+        const kept = [...files.state.files.entries()]
+        assert.strictEqual(kept.length, 3)
+        for (const [name, data] of kept)
+          assert.strictEqual(new TextDecoder().decode(data), `flag-${name.slice(6, 8)}`)
+      }).pipe(withFakes(http, files))
+    }
+  )
 })
 
 describe("metrics", () => {

@@ -223,7 +223,7 @@ describe("FileTransfer.toFile", () => {
     })
   )
 
-  it.effect("a full disk at byte N is the save's failure (ENOSPC), not retried; the partial is kept", () =>
+  it.effect("a full disk at byte N is DiskFull (ENOSPC), not retried; the partial is kept", () =>
     Effect.gen(function* () {
       const fs = MemoryFileSystem.make({ capacity: 100_000 })
       fs.state.directories.add("/dest")
@@ -232,7 +232,7 @@ describe("FileTransfer.toFile", () => {
       assert.isTrue(Exit.isFailure(exit))
       if (Exit.isFailure(exit)) {
         const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-        assert.strictEqual(error?._tag, "SaveError")
+        assert.strictEqual(error?._tag, "DiskFull")
       }
       assert.strictEqual(http.served.length, 1, "a full disk is not retried")
       assert.isTrue(fs.state.files.has("/dest/.big.bin.partial"))

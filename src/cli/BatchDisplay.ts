@@ -1,7 +1,7 @@
 /**
  * How `flags download` and `flags fetch` show a batch: the initial report and dest prepared when it
  * opens, a bar (and the in-flight line) on the renderer and the `-v` lines while it runs, the final
- * report (or `--json`) and the exit's failure when it finishes, a partial report when it is interrupted.
+ * report (or `--json`) and the exit's failure when it finishes, a partial report when it is interrupted or a full disk stops it.
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { type DestinationError, prepareDestination } from "../download/Destination.js"
 import { type Outcome, type Summary, summarize } from "../download/Outcome.js"
@@ -67,8 +68,14 @@ export interface Shown {
   readonly finish: (summary: Summary) => Effect.Effect<void, DownloadsFailed>
 }
 
-const interrupted = (exit: Exit.Exit<unknown, unknown>) =>
-  Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
+/** The batch was cut short: interrupted, or stopped by a full disk. What finished is still reported. */
+const cutShort = (exit: Exit.Exit<unknown, unknown>) =>
+  Exit.isFailure(exit) &&
+  (Cause.isInterruptedOnly(exit.cause) ||
+    Option.exists(
+      Cause.failureOption(exit.cause),
+      (error) => (error as { _tag?: unknown })?._tag === "DiskFull"
+    ))
 
 /**
  * Prints the initial report, prepares dest and puts a bar on a renderer of `ProgressTerminal`, for the
@@ -101,7 +108,7 @@ export const open = (
     let finishing = false
     // added before the renderer's scope, so it runs after the renderer has closed
     yield* Effect.addFinalizer((exit) =>
-      finishing || !interrupted(exit)
+      finishing || !cutShort(exit)
         ? Effect.void
         : Effect.flatMap(Clock.currentTimeMillis, (now) =>
             report(summarize(finished, Duration.millis(now - started)))

@@ -2,6 +2,7 @@
 import * as Match from "effect/Match"
 import type { InvalidCodeArgument } from "../download/CountryCodes.js"
 import type { DestinationError } from "../download/Destination.js"
+import type { DiskFull } from "../download/DownloadErrors.js"
 import type { PrimeCheckFailed } from "../primes/PrimeCheck.js"
 import type { PrimePoolError } from "../primes/PrimePool.js"
 import type { FlagServerError } from "../server/FlagServer.js"
@@ -21,6 +22,8 @@ export const ExitCode = {
   Failure: 1,
   /** Bad arguments: a usage error was printed; or a session file that is not a journal, or not this run's. */
   Usage: 2,
+  /** The disk (or quota) is full: the run stopped at the first file it could not write (wget's 3, file I/O). */
+  DiskFull: 3,
   /** Interrupted by Ctrl-C (SIGINT). */
   Interrupted: 130,
   /** Terminated by SIGTERM. */
@@ -32,6 +35,7 @@ export type CommandFailure =
   | DownloadsFailed
   | BadList
   | DestinationError
+  | DiskFull
   | FilesDiffer
   | FlagServerError
   | FlagStoreError
@@ -66,6 +70,11 @@ export const failureExit: (failure: CommandFailure) => FailureExit = Match.type<
     // the report has been printed, and says how many failed
     DownloadsFailed: () => ({ code: ExitCode.Failure, line: undefined }),
     DestinationError: failed,
+    // one line for the whole run: the partial files and the journal are kept for the next one
+    DiskFull: (error) => ({
+      code: ExitCode.DiskFull,
+      line: `flags: ${error.message}; the run stopped, its partial files kept: run it again once there is room`
+    }),
     // a list that is not one: nothing was fetched, as with any bad argument
     BadList: (error) => ({ code: ExitCode.Usage, line: `flags: ${error.message}` }),
     // each file that differs has its line in the report

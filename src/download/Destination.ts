@@ -5,7 +5,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
-import { SaveError, withoutStack } from "./DownloadErrors.js"
+import { type DiskFull, diskFullOf, SaveError, withoutStack } from "./DownloadErrors.js"
 import { withSpanWhenTraced } from "./internal/spans.js"
 
 /** The destination cannot take files. */
@@ -101,7 +101,7 @@ export const saveFile = (
   dest: string,
   file: string,
   body: Uint8Array
-): Effect.Effect<void, SaveError, FileSystem.FileSystem | Path.Path> =>
+): Effect.Effect<void, SaveError | DiskFull, FileSystem.FileSystem | Path.Path> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) =>
     Effect.flatMap(Path.Path, (path) =>
       Effect.flatMap(Random.nextInt, (n) => {
@@ -113,7 +113,9 @@ export const saveFile = (
         return Effect.zipRight(fs.writeFile(temporary, body), fs.rename(temporary, target)).pipe(
           Effect.onError(() => Effect.ignore(fs.remove(temporary))),
           Effect.uninterruptible,
-          Effect.mapError((cause) => withoutStack(() => new SaveError({ path: target, cause })))
+          Effect.mapError((cause) =>
+            withoutStack(() => diskFullOf(temporary, cause) ?? new SaveError({ path: target, cause }))
+          )
         )
       })
     )

@@ -125,6 +125,26 @@ export class ChecksumMismatch extends Data.TaggedError("ChecksumMismatch")<{
   }
 }
 
+/**
+ * The disk (or the user's quota) is full: no later download could be saved either, so a batch stops
+ * at the first, and the partial files stay for the next run to resume.
+ */
+export class DiskFull extends Data.TaggedError("DiskFull")<{
+  readonly path: string
+  readonly code: "ENOSPC" | "EDQUOT"
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `the disk is full: cannot write ${this.path}${this.code === "EDQUOT" ? " (disk quota exceeded)" : ""}`
+  }
+}
+
+/** The disk-full error a failed write of `path` is, if it is one (`ENOSPC`, `EDQUOT` from Node's file system). */
+export const diskFullOf = (path: string, error: unknown): DiskFull | undefined => {
+  const code = (error as { readonly cause?: { readonly code?: unknown } } | undefined)?.cause?.code
+  return code === "ENOSPC" || code === "EDQUOT" ? new DiskFull({ path, code, cause: error }) : undefined
+}
+
 /** Any reason a request for a flag failed. */
 export type RequestError =
   | FlagNotFound
@@ -135,4 +155,4 @@ export type RequestError =
   | UnexpectedContentType
 
 /** Any reason one download did not save its file: a request's failure, bad metadata, or the save. */
-export type DownloadError = RequestError | BadMetadata | SaveError | ChecksumMismatch
+export type DownloadError = RequestError | BadMetadata | SaveError | ChecksumMismatch | DiskFull

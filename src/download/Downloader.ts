@@ -12,7 +12,7 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import { fileNameFor, type OnExists } from "./Destination.js"
 import type { Batch } from "./DownloadEngine.js"
-import { BadMetadata, withoutStack } from "./DownloadErrors.js"
+import { BadMetadata, type DiskFull, withoutStack } from "./DownloadErrors.js"
 import * as HttpGet from "./HttpGet.js"
 import * as Engine from "./internal/engine.js"
 import * as Job from "./internal/job.js"
@@ -109,7 +109,7 @@ export const downloadMany = (
   codes: ReadonlyArray<string>,
   config: DownloadConfig,
   options: DownloadManyOptions
-): Effect.Effect<Summary, never, Deps> => {
+): Effect.Effect<Summary, DiskFull, Deps> => {
   const { jobs, config: engine } = batch(codes, config, options)
   return Engine.summary(jobs, engine, options)
 }
@@ -123,7 +123,7 @@ export const downloadStream = (
   codes: Iterable<string>,
   config: DownloadConfig,
   options: { readonly concurrency: number }
-): Stream.Stream<Outcome, never, Deps> => {
+): Stream.Stream<Outcome, DiskFull, Deps> => {
   const job = jobFor(config)
   const jobs: Iterable<Job.Job<HttpClient.HttpClient>> = {
     *[Symbol.iterator]() {

@@ -20,6 +20,8 @@ import * as Checksum from "./Checksum.js"
 import {
   BodyTooLarge,
   ChecksumMismatch,
+  type DiskFull,
+  diskFullOf,
   type RequestError,
   SaveError,
   TransportError,
@@ -73,7 +75,7 @@ export interface NotModified {
 }
 
 /** What can stop a transfer: the request's failures, a checksum that differs, or dest refusing the bytes. */
-export type TransferError = RequestError | ChecksumMismatch | SaveError
+export type TransferError = RequestError | ChecksumMismatch | SaveError | DiskFull
 
 type Deps = FileSystem.FileSystem | Path.Path
 
@@ -96,7 +98,7 @@ export const toFile = (
     const names = PartialFile.partialNames(name)
     const partial = path.join(dest, names.bytes)
     const saveError = (cause: unknown) => withoutStack(() => new SaveError({ path: partial, cause }))
-    const written = (failure: WriteFailed) => saveError(failure.error)
+    const written = (failure: WriteFailed) => diskFullOf(partial, failure.error) ?? saveError(failure.error)
 
     // what is on disk for this file, kept up to date as attempts write
     const state: { bytes: number; info: PartialInfoState } = { bytes: 0, info: undefined }
@@ -161,7 +163,7 @@ export const toFile = (
         tracker
       ): Effect.Effect<
         NotModified | { digests: Digests; etag?: string | undefined; lastModified?: string | undefined },
-        RequestError | SaveError | HttpClientError.ResponseError,
+        RequestError | SaveError | DiskFull | HttpClientError.ResponseError,
         Deps
       > => {
         switch (answer._tag) {

@@ -10,6 +10,7 @@ import * as Encoding from "effect/Encoding"
 import type * as Stream from "effect/Stream"
 import type { OnExists } from "./Destination.js"
 import type { Batch } from "./DownloadEngine.js"
+import type { DiskFull } from "./DownloadErrors.js"
 import * as HostPolicy from "./HostPolicy.js"
 import type * as HttpGet from "./HttpGet.js"
 import * as Engine from "./internal/engine.js"
@@ -98,7 +99,7 @@ export const downloadUrls = (
   items: ReadonlyArray<UrlItem>,
   config: UrlDownloadConfig,
   options: UrlDownloadOptions
-): Effect.Effect<Summary, never, Deps> => {
+): Effect.Effect<Summary, DiskFull, Deps> => {
   const { jobs, config: engine, options: runOptions } = batch(items, config, options)
   return Engine.summary(jobs, engine, runOptions)
 }
@@ -108,7 +109,7 @@ export const downloadUrlStream = (
   items: Iterable<UrlItem>,
   config: UrlDownloadConfig,
   options: Omit<UrlDownloadOptions, "onOutcome">
-): Stream.Stream<Outcome, never, Deps> => {
+): Stream.Stream<Outcome, DiskFull, Deps> => {
   const [engineConfig, runOptions] = settingsOf(config, options)
   return Engine.stream(jobsOf(items), engineConfig, runOptions)
 }

@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { type DestinationError, removeLeftovers } from "../download/Destination.js"
 import * as DownloadEngine from "../download/DownloadEngine.js"
-import { FlagNotFound } from "../download/DownloadErrors.js"
+import { type DiskFull, FlagNotFound } from "../download/DownloadErrors.js"
 import * as Downloader from "../download/Downloader.js"
 import { type Outcome, type Saved, type Summary, summarize } from "../download/Outcome.js"
 import * as UrlDownloads from "../download/UrlDownloads.js"
@@ -56,7 +56,12 @@ export interface Opened {
 }
 
 /** Why a session could not be run: its journal, or dest. */
-export type SessionError = Journal.JournalError | NotAJournal | Journal.SessionMismatch | DestinationError
+export type SessionError =
+  | Journal.JournalError
+  | NotAJournal
+  | Journal.SessionMismatch
+  | DestinationError
+  | DiskFull
 
 /** A batch's options with the session it runs in. */
 export type InSession<Options> = Options & { readonly session: SessionOptions }

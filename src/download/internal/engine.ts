@@ -8,11 +8,13 @@
  * flight, taken after the host's gate (see `HttpGet.get`).
  */
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import * as Mailbox from "effect/Mailbox"
 import * as Stream from "effect/Stream"
+import type { DiskFull } from "../DownloadErrors.js"
 import * as HostPolicy from "../HostPolicy.js"
 import { type Outcome, type Summary, summarize } from "../Outcome.js"
 import * as Deadlines from "./deadlines.js"
@@ -29,22 +31,27 @@ export interface RunOptions<E = never> {
 
 type One<R, E> = (job: Job<R>, index: number) => Effect.Effect<void, E, Deps | R>
 
-/** Runs every job with bounded concurrency, telling `emit` each outcome as it ends. */
+/**
+ * Runs every job with bounded concurrency, telling `emit` each outcome as it ends. A full disk ends the
+ * batch at its first job to meet it (`DiskFull`, not emitted): no later job could save either, and the
+ * ones in flight are interrupted, their partial files kept for the next run.
+ */
 export const run = <R, E = never>(
   jobs: Iterable<Job<R>>,
   config: EngineConfig,
   options: RunOptions<E>
-): Effect.Effect<void, E, Deps | R> => {
+): Effect.Effect<void, E | DiskFull, Deps | R> => {
   const concurrency = Math.max(1, options.concurrency)
   const { onStart, emit } = options
   // each job's requests get the batch's gate as a value: its deadlines, and its host policy if any
   const one =
-    (gated: EngineConfig): One<R, E> =>
+    (gated: EngineConfig): One<R, E | DiskFull> =>
     (job, index) => {
       const outcome = runJob(job, gated)
       return Effect.flatMap(
         onStart === undefined ? outcome : Effect.zipRight(onStart(job.id), outcome),
-        (o) => emit(o, index)
+        (o): Effect.Effect<void, E | DiskFull> =>
+          o.error?._tag === "DiskFull" ? Effect.fail(o.error) : emit(o, index)
       )
     }
   const policy = options.policy
@@ -127,8 +134,12 @@ const distribute = <R, E>(jobs: Iterable<Job<R>>, perHost: number, concurrency: 
         start(work(host))
       }
     }
-    // every worker has ended; a worker that failed (a journal) or died (a defect) ends the batch with it
+    // every worker has ended; a worker that failed (a journal, a full disk) or died (a defect) ends the
+    // batch with it, the others interrupted as the set closes
     yield* Effect.raceFirst(FiberSet.awaitEmpty(workers), FiberSet.join(workers))
+    // the last worker to fail empties the set as it fails: its failure is in the set's deferred, and
+    // awaitEmpty may have won the race (a full disk was once lost so, and the batch "succeeded")
+    if (yield* Deferred.isDone(workers.deferred)) yield* FiberSet.join(workers)
   })
 
 /** Runs every job and collects the outcomes in the jobs' order, with the elapsed time: a `Summary`. */
@@ -138,7 +149,7 @@ export const summary = <R>(
   options: Omit<RunOptions, "emit"> & {
     readonly onOutcome?: ((outcome: Outcome) => Effect.Effect<void>) | undefined
   }
-): Effect.Effect<Summary, never, Deps | R> =>
+): Effect.Effect<Summary, DiskFull, Deps | R> =>
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
     const outcomes = new Array<Outcome>(jobs.length)
@@ -162,10 +173,10 @@ export const stream = <R>(
   jobs: Iterable<Job<R>>,
   config: EngineConfig,
   options: Omit<RunOptions, "emit">
-): Stream.Stream<Outcome, never, Deps | R> =>
+): Stream.Stream<Outcome, DiskFull, Deps | R> =>
   Stream.unwrapScoped(
     Effect.gen(function* () {
-      const outcomes = yield* Mailbox.make<Outcome>(Math.max(1, options.concurrency))
+      const outcomes = yield* Mailbox.make<Outcome, DiskFull>(Math.max(1, options.concurrency))
       // the stream ends when the jobs do, and dies with them if a worker dies (a defect, not an outcome)
       yield* Effect.forkScoped(
         Effect.onExit(run(jobs, config, { ...options, emit: (outcome) => outcomes.offer(outcome) }), (exit) =>

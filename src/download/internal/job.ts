@@ -173,7 +173,7 @@ const transfer = <R>(
     return i + 1 < urls.length
       ? Effect.catchIf(
           attempt,
-          (error) => error._tag !== "SaveError",
+          (error) => error._tag !== "SaveError" && error._tag !== "DiskFull",
           () => from(i + 1)
         )
       : attempt
