@@ -171,7 +171,9 @@ describe.concurrent("flags download (real bin, real server)", () => {
       ["-s", "nowhere"],
       ["--bogus"],
       ["-l", "0"],
-      ["--ext", "jpg"]
+      ["--ext", "jpg"],
+      ["--limit-rate", "2X"],
+      ["-H", "Bearer s3cret-token"]
     ]
     const results = await Promise.all(argvs.map((args) => runCli(["download", ...args], { cwd })))
     argvs.forEach((args, i) => {
@@ -183,6 +185,9 @@ describe.concurrent("flags download (real bin, real server)", () => {
     })
     assert.isFalse(existsSync(join(cwd, "downloaded")))
     assert.include(results[0]?.stderr, "each CC argument must be A to Z or AA to ZZ")
+    assert.include(results[8]?.stderr, "--limit-rate must look like 500K, 2M or 1G, got 2X")
+    assert.include(results[9]?.stderr, "--header must look like 'Name: value' (header 1 does not)")
+    assert.notInclude(results[9]?.stderr, "s3cret", "a header's value may be a credential: never echoed")
   })
 
   it("an unreachable server: one clear line, exit 1, no stack trace", async () => {

@@ -9,7 +9,7 @@ import * as HttpGet from "../download/HttpGet.js"
 import type * as Sessions from "../session/Sessions.js"
 import * as OutputMode from "../terminal/OutputMode.js"
 import type * as BatchDisplay from "./BatchDisplay.js"
-import { between, invalid, refine } from "./Validation.js"
+import { between, invalid, parsed, refine } from "./Validation.js"
 
 /** The most concurrent requests `-m` accepts. */
 export const maxRequests = 1000
@@ -71,12 +71,7 @@ const shared = {
     Options.withDescription(
       "One bandwidth limit for every download in flight, in bytes per second: 500K, 2M (curl's and wget's --limit-rate; K, M, G are 1024s)."
     ),
-    Options.mapEffect((text) =>
-      Option.match(Bandwidth.parseSize(text), {
-        onNone: () => Effect.fail(invalid(`--limit-rate must look like 500K, 2M or 1G, got ${text}`)),
-        onSome: Effect.succeed
-      })
-    ),
+    parsed(Bandwidth.parseSize, (text) => `--limit-rate must look like 500K, 2M or 1G, got ${text}`),
     Options.optional
   ),
   headers: Options.text("header").pipe(

@@ -24,7 +24,7 @@ import * as BatchDisplay from "./BatchDisplay.js"
 import { batchOptions } from "./BatchOptions.js"
 import { connections, fileStyle } from "./Report.js"
 import { announced } from "./RunningCommand.js"
-import { between, invalid } from "./Validation.js"
+import { between, parsed } from "./Validation.js"
 
 const urls = Args.text({ name: "URL" }).pipe(
   Args.withDescription("URLs to download (http or https); with -i, these come first."),
@@ -48,12 +48,7 @@ const options = {
   ),
   maxSize: Options.text("max-size").pipe(
     Options.withDescription("The largest file accepted: 10M, 2G (curl's --max-filesize). Default: any size."),
-    Options.mapEffect((text) =>
-      Option.match(Bandwidth.parseSize(text), {
-        onNone: () => Effect.fail(invalid(`--max-size must look like 10M, 2G or 4096, got ${text}`)),
-        onSome: Effect.succeed
-      })
-    ),
+    parsed(Bandwidth.parseSize, (text) => `--max-size must look like 10M, 2G or 4096, got ${text}`),
     Options.optional,
     Options.map(Option.getOrElse(() => Number.POSITIVE_INFINITY))
   ),
@@ -75,12 +70,7 @@ const options = {
   ),
   rate: Options.text("rate").pipe(
     Options.withDescription("Request starts per host at most, spread evenly: 20/s, 300/min, 1000/h."),
-    Options.mapEffect((text) =>
-      Option.match(HostPolicy.parseRate(text), {
-        onNone: () => Effect.fail(invalid(`--rate must look like 20/s, 300/min or 1000/h, got ${text}`)),
-        onSome: Effect.succeed
-      })
-    ),
+    parsed(HostPolicy.parseRate, (text) => `--rate must look like 20/s, 300/min or 1000/h, got ${text}`),
     Options.optional,
     Options.map(Option.getOrUndefined)
   )

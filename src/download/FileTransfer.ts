@@ -12,6 +12,7 @@ import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -31,6 +32,7 @@ import * as HttpGet from "./HttpGet.js"
 import type { Expected } from "./internal/contentTypes.js"
 import { type WriteFailed, writeBody } from "./internal/fileBody.js"
 import * as PartialFile from "./internal/partialFile.js"
+import type * as RequestPhases from "./RequestPhases.js"
 
 /** One file to fetch into dest. */
 export interface Target {
@@ -148,6 +150,27 @@ export const toFile = (
         )
         return d
       })
+    // a body into the partial file: from its start (a 200), or appended after `offset` bytes (a 206)
+    const write = (
+      response: HttpClientResponse.HttpClientResponse,
+      offset: number,
+      length: number | undefined,
+      d: Digests,
+      tracker: RequestPhases.PhaseTracker | undefined
+    ) =>
+      writeBody(response, {
+        file: partial,
+        append: offset > 0,
+        offset,
+        maxBytes: options.maxBytes,
+        digests: [d.sha256, ...(d.listed === undefined ? [] : [d.listed])],
+        bandwidth: options.bandwidth,
+        tracker,
+        onWritten: onWritten(length)
+      }).pipe(
+        Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
+        mapOversized(url, options.maxBytes)
+      )
     const tooLarge = (length: number | undefined) =>
       length !== undefined && length > options.maxBytes
         ? Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: options.maxBytes })))
@@ -183,19 +206,7 @@ export const toFile = (
               state.info = info
               state.bytes = 0
               const d = digests()
-              yield* writeBody(answer.response, {
-                file: partial,
-                append: false,
-                offset: 0,
-                maxBytes: options.maxBytes,
-                digests: [d.sha256, ...(d.listed === undefined ? [] : [d.listed])],
-                bandwidth: options.bandwidth,
-                tracker,
-                onWritten: onWritten(answer.length)
-              }).pipe(
-                Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
-                mapOversized(url, options.maxBytes)
-              )
+              yield* write(answer.response, 0, answer.length, d, tracker)
               return { digests: d, etag: answer.etag, lastModified: answer.lastModified }
             })
           case "Rest":
@@ -211,19 +222,7 @@ export const toFile = (
               }
               yield* tooLarge(answer.length)
               const d = yield* digestOnDisk(state.bytes)
-              yield* writeBody(answer.response, {
-                file: partial,
-                append: true,
-                offset: state.bytes,
-                maxBytes: options.maxBytes,
-                digests: [d.sha256, ...(d.listed === undefined ? [] : [d.listed])],
-                bandwidth: options.bandwidth,
-                tracker,
-                onWritten: onWritten(answer.length)
-              }).pipe(
-                Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
-                mapOversized(url, options.maxBytes)
-              )
+              yield* write(answer.response, state.bytes, answer.length, d, tracker)
               return { digests: d, etag: state.info?.etag, lastModified: state.info?.lastModified }
             })
           case "PastEnd":
