@@ -19,9 +19,11 @@ import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { type DestinationError, prepareDestination } from "../download/Destination.js"
 import { type Outcome, type Summary, summarize } from "../download/Outcome.js"
+import * as UrlList from "../download/UrlList.js"
 import type { Opened } from "../session/Sessions.js"
 import * as Progress from "../terminal/Progress.js"
 import * as Renderer from "../terminal/Renderer.js"
+import type * as Task from "../terminal/Task.js"
 import { errorLine, finalReport, jsonReport, outcomeLine, type ReportStyle, sessionLines } from "./Report.js"
 
 /** Some downloads ended in ERROR; the report has been printed. */
@@ -64,8 +66,25 @@ export interface Shown {
   }
   /** `onOpen` of a session: the bar's total and the session's lines. */
   readonly onOpen: (opened: Opened) => Effect.Effect<void>
+  /**
+   * A file's bytes on disk and its whole length: a big file (1 MiB or more) gets a line of its own
+   * among the tasks, in bytes with its rate and ETA, until its outcome.
+   */
+  readonly onProgress: (id: string, bytes: number, length: number | undefined) => Effect.Effect<void>
   /** Ends the bar and the renderer, then prints the final report; fails with `DownloadsFailed` after it. */
   readonly finish: (summary: Summary) => Effect.Effect<void, DownloadsFailed>
+}
+
+/** A file this large (or larger) gets a progress line of its own. */
+const bigFile = 1024 * 1024
+
+/** A file line's label: the URL's file name (its id), as the file is named. */
+const fileLabel = (id: string) => {
+  try {
+    return UrlList.nameFromUrl(id)
+  } catch {
+    return id
+  }
 }
 
 /** The batch was cut short: interrupted, or stopped by a full disk. What finished is still reported. */
@@ -123,17 +142,40 @@ export const open = (
     // -v lines stand above the bar when both share the terminal; elsewhere they are stdout's, as the book's
     const stdoutIsTTY = yield* terminal.isTTY
     const verboseLine = options.json || !(renderer.output.mode === "live" && stdoutIsTTY) ? say : renderer.log
+    // the big files' own lines, by id; the small ones only move the bar
+    const fileLines = new Map<string, Task.Task>()
+    const endFileLine = (id: string, exit: Exit.Exit<unknown, unknown>) => {
+      const line = fileLines.get(id)
+      if (line === undefined) return Effect.void
+      fileLines.delete(id)
+      return line.end(exit)
+    }
 
     return {
       hooks: {
         onStart: bar.itemStarted,
         onOutcome: (outcome) =>
           Effect.zipRight(
-            Effect.sync(() => finished.push(outcome)),
+            Effect.zipRight(
+              Effect.sync(() => finished.push(outcome)),
+              endFileLine(outcome.id, outcome.status === "ERROR" ? Exit.fail(outcome.error) : Exit.void)
+            ),
             options.verbose
               ? Effect.zipRight(bar.itemEnded(outcome.id), verboseLine(outcomeLine(outcome, header.style)))
               : bar.itemEnded(outcome.id)
           )
+      },
+      onProgress: (id, bytes, length) => {
+        const line = fileLines.get(id)
+        if (line !== undefined) return line.set(bytes)
+        if ((length ?? bytes) < bigFile) return Effect.void
+        return Effect.flatMap(
+          Scope.extend(renderer.task(fileLabel(id), { total: length, unit: "bytes", onEnd: "clear" }), scope),
+          (task) => {
+            fileLines.set(id, task)
+            return task.set(bytes)
+          }
+        )
       },
       onOpen: (opened) =>
         Effect.zipRight(

@@ -204,7 +204,8 @@ export const fetchCommand = Command.make("fetch", { urls, batch: batchOptions, .
         maxBytes: args.maxSize,
         dest: batch.dest,
         onExists: batch.onExists,
-        resume: args.resume
+        resume: args.resume,
+        onProgress: shown.onProgress
       }
       const policy = { maxPerHost: args.maxPerHost, rate: args.rate }
       const summary =
