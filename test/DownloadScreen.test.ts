@@ -17,6 +17,7 @@ import { ProgressTerminal } from "../src/terminal/Progress.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
 import * as ScreenTerminal from "../src/testing/ScreenTerminal.js"
+import * as ServedFile from "../src/testing/ServedFile.js"
 import { bin, tempDir } from "./support/cli.js"
 import { withEnvironment } from "./support/environment.js"
 import { colorless } from "./support/renderer.js"
@@ -195,5 +196,53 @@ describe("flags download in tmux", () => {
         await server.stop()
       }
     }
+  )
+})
+
+describe("flags fetch on a screen (TestClock)", () => {
+  it.effect("a big file gets a line of its own, in bytes with its rate, cleared when it is done", () =>
+    Effect.gen(function* () {
+      const screen = yield* ScreenTerminal.make({ columns: 72, rows: 12 })
+      // 4 MiB at 1 MiB/s, in 256 KiB pieces; the small file arrives at once
+      const big = ServedFile.make(
+        { bytes: new Uint8Array(4 * 1024 * 1024).fill(1), etag: '"big"' },
+        { chunkSize: 256 * 1024, bytesPerSecond: 1024 * 1024 }
+      )
+      const http = MemoryHttpClient.make((url, attempt, request) =>
+        url.pathname === "/big.iso" ? big.answer(url, attempt, request) : { status: 200, body: "small" }
+      )
+      const fetch = run([
+        "node",
+        "flags",
+        "fetch",
+        "http://files.test/big.iso",
+        "http://files.test/a.txt",
+        "-d",
+        "/dest"
+      ]).pipe(
+        Effect.provideService(Terminal.Terminal, screen.terminal),
+        Effect.provideService(ProgressTerminal, screen.terminal),
+        Effect.provide(Layer.mergeAll(http.layer, MemoryFileSystem.make().layer, Path.layer)),
+        withEnvironment(colorless)
+      )
+      const fiber = yield* Effect.fork(fetch)
+      yield* TestClock.adjust("2050 millis")
+      const during = screen.screen.lines().filter((line) => line !== "")
+      assert.isTrue(
+        // at 2 s of 4 (the last redraw a beat earlier): about half, in bytes, with a rate
+        during.some((line) =>
+          /^[|/\\-] big\.iso +(4\d|50)%\|.*\| [\d.]+ MiB\/4\.0 MiB \[.*MiB\/s\]$/.test(line)
+        ),
+        during.join("\n")
+      )
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(fiber)
+      const after = screen.screen.lines().filter((line) => line !== "")
+      assert.isFalse(
+        after.some((line) => line.startsWith("big.iso")),
+        after.join("\n")
+      )
+      assert.include(after.join("\n"), "2 files downloaded.")
+    })
   )
 })
