@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Bandwidth from "../download/Bandwidth.js"
 import * as HttpGet from "../download/HttpGet.js"
+import * as UrlList from "../download/UrlList.js"
 import type * as Sessions from "../session/Sessions.js"
 import * as OutputMode from "../terminal/OutputMode.js"
 import type * as BatchDisplay from "./BatchDisplay.js"
@@ -80,14 +81,13 @@ const shared = {
     Options.repeated,
     Options.mapEffect((given) => {
       const headers: Record<string, string> = {}
-      for (const [i, header] of given.entries()) {
-        const colon = header.indexOf(":")
-        const name = header.slice(0, colon).trim()
+      for (const [i, text] of given.entries()) {
+        const header = UrlList.parseHeader(text)
         // the value is never echoed: it may be a credential
-        if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+        if (header === undefined) {
           return Effect.fail(invalid(`--header must look like 'Name: value' (header ${i + 1} does not)`))
         }
-        headers[name.toLowerCase()] = header.slice(colon + 1).trim()
+        headers[header[0]] = header[1]
       }
       return Effect.succeed(headers)
     })

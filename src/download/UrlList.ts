@@ -53,6 +53,15 @@ const isOptionName = (name: string): name is OptionName => (options as ReadonlyA
 const looksLikeUrl = (token: string) => /^[a-z][a-z0-9+.-]*:/i.test(token)
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
+/** A header as `Name: value` gives it (a list's `header=`, the CLI's `-H`): its name in lowercase and its value. */
+export const parseHeader = (text: string): readonly [name: string, value: string] | undefined => {
+  const colon = text.indexOf(":")
+  const name = text.slice(0, colon).trim()
+  return colon === -1 || !headerName.test(name)
+    ? undefined
+    : [name.toLowerCase(), text.slice(colon + 1).trim()]
+}
+
 /** A URL of the list: http or https, its credentials apart. */
 const parseUrl = (
   text: string
@@ -113,10 +122,9 @@ const applyOption = (draft: Draft, name: OptionName, value: string): string | un
       return undefined
     }
     case "header": {
-      const colon = value.indexOf(":")
-      const header = value.slice(0, colon).trim()
-      if (colon === -1 || !headerName.test(header)) return `header=${value}: give header=Name: value`
-      draft.headers = { ...draft.headers, [header.toLowerCase()]: value.slice(colon + 1).trim() }
+      const header = parseHeader(value)
+      if (header === undefined) return `header=${value}: give header=Name: value`
+      draft.headers = { ...draft.headers, [header[0]]: header[1] }
       return undefined
     }
   }
