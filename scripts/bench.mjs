@@ -3,7 +3,8 @@
 // the project's own flag server (in its own process), printing medians, ratios and whether each target
 // holds; the spinner and the server (5, 6), issue 16's CPU-bound work (7, scripts/bench/primes.mjs), the
 // renderer (8), sessions (9, scripts/bench/sessions.mjs) and the book's LOCAL server beside the book's
-// own client, under load and quiet (10, scripts/bench/book-peers.mjs; needs BOOK_GETFLAGS, else skipped).
+// own client, under load and quiet (10, scripts/bench/book-peers.mjs; needs BOOK_GETFLAGS, else skipped),
+// and one 1 GiB file from nginx against curl (11, scripts/bench/huge-file.mjs; needs nginx and curl).
 // BENCH_RUNS (default 5) sets the repetitions. The table is also written to .bench/latest.md.
 // BENCH_A and BENCH_B (two checkouts, each built) compare two builds in one run: scenarios 1–4 run
 // ours from A and from B in A B A B order beside the same floor and curl runs, print each build's rows
@@ -14,6 +15,7 @@ import { join } from "node:path"
 import { CountryCodes } from "../dist/lib/index.js"
 import { bookPeersScenario } from "./bench/book-peers.mjs"
 import { median, startServer, tempDir, timed } from "./bench/harness.mjs"
+import { hugeFileScenario } from "./bench/huge-file.mjs"
 import { primesScenario } from "./bench/primes.mjs"
 import { sessionsScenario } from "./bench/sessions.mjs"
 
@@ -40,7 +42,7 @@ const row = (scenario, measured, target, holds) => {
 }
 const f2 = (n) => n.toFixed(2)
 const f3 = (n) => n.toFixed(3)
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8,9,10").split(","))
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8,9,10,11").split(","))
 const haveCurl = spawnSync("curl", ["--version"]).status === 0
 // each build's figures of scenarios 1–4 by name, for the A / B table at the end
 const figures = builds.map(() => ({}))
@@ -364,6 +366,9 @@ if (only.has("9")) await sessionsScenario({ bin, runs, row, f2 })
 // 10. The book's LOCAL server (`python3 -m http.server` over flags.zip) hit with -e -m 100 beside the
 // book's flags2_asyncio.py, under two CPU hogs and without: errors per round, --retries 2, elapsed.
 if (only.has("10")) await bookPeersScenario({ bin, row })
+
+// 11. One 1 GiB file from nginx on the loopback: flags fetch against curl, A B A B; flags' peak RSS.
+if (only.has("11")) await hugeFileScenario({ bin, runs, row, f2 })
 
 // which commit a checkout holds, so the table says what A and B were
 const commitOf = (root) => {

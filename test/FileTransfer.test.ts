@@ -238,4 +238,96 @@ describe("FileTransfer.toFile", () => {
       assert.isTrue(fs.state.files.has("/dest/.big.bin.partial"))
     })
   )
+
+  it.effect(
+    "what is kept is told every 2 s of Clock time while the body comes, and exactly when it stops",
+    () =>
+      Effect.gen(function* () {
+        const fs = freshDisk()
+        // 300,000 bytes at 50,000 B/s in 10,000-byte pieces, cut at 270,000: 5.4 s of body
+        const http = ServedFile.client(v1, { breakAt: 270_000, chunkSize: 10_000, bytesPerSecond: 50_000 })
+        const kept: Array<FileTransfer.Kept> = []
+        const exit = yield* run(
+          http,
+          fs,
+          FileTransfer.toFile({ ...target, onKept: (k) => Effect.sync(() => kept.push(k)) }, options)
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        // at 2 s and 4 s of body (100,000 and 200,000 bytes), then the 270,000 the break left
+        assert.deepStrictEqual(
+          kept.map((k) => k.bytes),
+          [100_000, 200_000, 270_000]
+        )
+        assert.deepStrictEqual(kept.at(-1), {
+          file: ".big.bin.partial",
+          bytes: 270_000,
+          length: 300_000,
+          etag: '"v1"',
+          lastModified: undefined
+        })
+        assert.strictEqual(fs.state.files.get("/dest/.big.bin.partial")?.length, 270_000)
+      })
+  )
+
+  it.effect("a body done within 2 s tells nothing; neither does one that cannot be resumed", () =>
+    Effect.gen(function* () {
+      const kept: Array<FileTransfer.Kept> = []
+      const onKept = (k: FileTransfer.Kept) => Effect.sync(() => kept.push(k))
+      const quick = yield* run(
+        ServedFile.client(v1),
+        freshDisk(),
+        FileTransfer.toFile({ ...target, onKept }, options)
+      )
+      assert.isTrue(Exit.isSuccess(quick))
+      const noValidator = { bytes: v1.bytes }
+      const broken = yield* run(
+        ServedFile.client(noValidator, { breakAt: 100_000 }),
+        freshDisk(),
+        FileTransfer.toFile({ ...target, onKept }, options)
+      )
+      assert.isTrue(Exit.isFailure(broken))
+      assert.deepStrictEqual(kept, [])
+    })
+  )
+
+  it.effect(
+    "the server's name (Content-Disposition) is the saved file's when asked, across a resume too",
+    () =>
+      Effect.gen(function* () {
+        const named = { ...v1, disposition: 'attachment; filename="../Report 2026.bin"' }
+        const given: Array<string> = []
+        const serverName = (name: string) =>
+          Effect.sync(() => {
+            given.push(name)
+            return name
+          })
+        const fs = freshDisk()
+        const stopped = yield* run(
+          ServedFile.client(named, { breakAt: 100_000 }),
+          fs,
+          FileTransfer.toFile({ ...target, serverName }, options)
+        )
+        assert.isTrue(Exit.isFailure(stopped))
+        assert.isTrue(fs.state.files.has("/dest/.big.bin.partial"), "the partial goes by the URL's name")
+        // the rest comes in a 206 without Content-Disposition: the name was kept with the partial
+        const resumed = yield* run(
+          ServedFile.client(v1),
+          fs,
+          FileTransfer.toFile({ ...target, serverName }, options)
+        )
+        assert.isTrue(Exit.isSuccess(resumed), String(resumed))
+        if (Exit.isSuccess(resumed)) assert.strictEqual(resumed.value.file, "Report_2026.bin")
+        assert.deepStrictEqual(given, ["Report_2026.bin"])
+        assert.deepStrictEqual(fs.state.files.get("/dest/Report_2026.bin"), v1.bytes)
+        assert.isFalse(fs.state.files.has("/dest/big.bin"))
+        const ignored = yield* run(
+          ServedFile.client(named),
+          freshDisk(),
+          FileTransfer.toFile(target, options)
+        )
+        assert.isTrue(Exit.isSuccess(ignored), String(ignored))
+        if (Exit.isSuccess(ignored))
+          assert.strictEqual(ignored.value.file, "big.bin", "not asked: the name is ours")
+      })
+  )
 })

@@ -2,7 +2,8 @@
  * `flags fetch` with files of any size, against peers nobody here wrote: Python's `http.server` (no
  * ranges) and nginx (ranges, If-Range), started by the tests. Bodies stream to disk with no cap unless
  * `--max-size` sets one; a run killed with SIGKILL mid-file keeps its partial file, and the next run
- * with `--continue` asks nginx for the rest from the kept offset and ends with the whole file's SHA-256;
+ * with `--continue` asks nginx for the rest from the kept offset and ends with the whole file's SHA-256,
+ * unless the file changed on the server meanwhile (If-Range fails: the new file, whole, never spliced);
  * a checksum that differs keeps nothing; a dead URL's mirror serves the file.
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs"
@@ -107,6 +108,67 @@ describe.skipIf(!haveNginx)("flags fetch against nginx (ranges, If-Range)", () =
     assert.strictEqual(last?.range, `bytes=${kept}-`)
     assert.isDefined(last?.ifRange)
     assert.strictEqual(last?.bytesSent, 24 * MiB - kept)
+  })
+  it("a file changed on the server between the runs is never spliced: If-Range fails, nginx sends it whole", async () => {
+    const dest = tempDir()
+    const changing = tempDir("flags-large-changing-")
+    const served = await startNginx(changing, { limitRate: "4m" })
+    try {
+      const oldSha = await writeBigFile(join(changing, "moving.bin"), 12 * MiB, "moving-old")
+      const partial = join(dest, ".moving.bin.partial")
+      const args = ["fetch", `${served.baseUrl}/moving.bin`, "-d", dest, "--progress", "none"]
+      const killed = await runCli(args, {
+        signal: "SIGKILL",
+        signalWhen: () => until(() => sizeOf(partial) >= 2 * MiB)
+      })
+      assert.strictEqual(killed.signal, "SIGKILL")
+      // a new version, of another length and so another ETag (nginx's is its mtime and length)
+      const newSha = await writeBigFile(join(changing, "moving.bin"), 13 * MiB, "moving-new")
+      assert.notStrictEqual(newSha, oldSha)
+      const resumed = await runCli([...args, "--continue"])
+      assert.strictEqual(resumed.code, 0, resumed.stderr)
+      assert.strictEqual(await sha256File(join(dest, "moving.bin")), newSha)
+      assert.deepStrictEqual(readdirSync(dest), ["moving.bin"])
+      const log = await served.logged((entries) => entries.length >= 2)
+      const last = log[log.length - 1]
+      assert.strictEqual(last?.status, 200, "the validator no longer holds: the whole new file")
+      assert.isDefined(last?.range, "the rest was asked for")
+      assert.isDefined(last?.ifRange)
+      assert.strictEqual(last?.bytesSent, 13 * MiB)
+    } finally {
+      await served.stop()
+    }
+  })
+  it("--content-disposition saves a file under the name its server gives, made safe; out= still wins", async () => {
+    const named = tempDir("flags-large-named-")
+    writeFileSync(join(named, "download"), "the report\n")
+    writeFileSync(join(named, "other"), "another report\n")
+    const served = await startNginx(named, {
+      directives: `add_header Content-Disposition 'attachment; filename="../Q3 report.pdf"';`
+    })
+    try {
+      const dest = tempDir()
+      const list = join(tempDir(), "list.txt")
+      writeFileSync(list, `${served.baseUrl}/download\n${served.baseUrl}/other out=mine.pdf\n`)
+      const run = await runCli([
+        "fetch",
+        "-i",
+        list,
+        "-d",
+        dest,
+        "--content-disposition",
+        "--progress",
+        "none"
+      ])
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.deepStrictEqual(readdirSync(dest).sort(), ["Q3_report.pdf", "mine.pdf"])
+      const plain = tempDir()
+      const without = await runCli(["fetch", `${served.baseUrl}/download`, "-d", plain, "--progress", "none"])
+      assert.strictEqual(without.code, 0, without.stderr)
+      assert.deepStrictEqual(readdirSync(plain), ["download"], "not asked: the URL's name")
+    } finally {
+      await served.stop()
+    }
   })
 })
 

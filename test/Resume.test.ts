@@ -3,6 +3,7 @@ import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { sha256Hex } from "../src/download/Checksum.js"
 import * as Journal from "../src/session/Journal.js"
 import type { Entry, Header } from "../src/session/JournalFormat.js"
@@ -52,10 +53,19 @@ describe("Resume.decide", () => {
     assert.strictEqual(decide(missing, { ...none, recheckMissing: true }), "Run recheck")
     assert.strictEqual(decide(undefined), "Run new")
     assert.strictEqual(decide(skipped), "Run skipped")
+    const partial: Entry = {
+      id: "u",
+      status: "PARTIAL",
+      file: ".big.iso.partial",
+      size: 4096,
+      etag: '"1"',
+      at: 1
+    }
+    assert.strictEqual(decide(partial), "Run partial")
     const retry = { ...none, retryFailed: true }
     assert.deepStrictEqual(
-      [failed, missing, skipped, undefined, br].map((entry) => decide(entry, retry)),
-      ["Run failed", "NotFound", "LeftOut", "LeftOut", "LeftOut"]
+      [failed, missing, skipped, undefined, br, partial].map((entry) => decide(entry, retry)),
+      ["Run failed", "NotFound", "LeftOut", "LeftOut", "LeftOut", "LeftOut"]
     )
     assert.strictEqual(decide(missing, { ...retry, recheckMissing: true }), "Run recheck")
   })
@@ -105,6 +115,14 @@ describe("Resume.plan and Resume.check (in-memory files)", () => {
           Effect.zipRight(
             Effect.sync(() => reads.push(path)),
             fs.readFile(path)
+          ),
+        // a file is hashed as a stream: any size
+        stream: (path: string, options?: FileSystem.StreamOptions) =>
+          Stream.unwrap(
+            Effect.sync(() => {
+              reads.push(path)
+              return fs.stream(path, options)
+            })
           )
       }))
     )

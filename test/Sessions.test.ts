@@ -98,7 +98,14 @@ describe("sessions (in memory, under TestClock)", () => {
           ]
         )
         assert.strictEqual(opened?.resumed, true)
-        assert.deepStrictEqual(opened?.journaled, { OK: 4, NOT_FOUND: 1, ERROR: 1, SKIPPED: 0, UNCHANGED: 0 })
+        assert.deepStrictEqual(opened?.journaled, {
+          OK: 4,
+          NOT_FOUND: 1,
+          ERROR: 1,
+          SKIPPED: 0,
+          UNCHANGED: 0,
+          PARTIAL: 0
+        })
         assert.strictEqual(text.decode(files.state.files.get("/dest/XX.png")), "flag-XX")
       })
   )

@@ -174,6 +174,28 @@ describe("UrlList.parse: aria2's options, mirrors and credentials", () => {
       assert.include(said[6], "a mirror cannot carry credentials")
     }
   })
+  it("never echoes a header's value or a URL's password in its complaints", () => {
+    const list = UrlList.parse(
+      new TextEncoder().encode(
+        [
+          "http://a.test/a header=Bearer s3cr3t-token",
+          "http://a.test/b",
+          "  header=s3cr3t-token",
+          "http://u:s3cr3t-pass@a.test/c extra",
+          "http://u:s3cr3t-pass@[a.test/d"
+        ].join("\n")
+      )
+    )
+    assert.isTrue(Either.isLeft(list))
+    if (Either.isLeft(list)) {
+      const said = list.left.map((bad) => bad.message)
+      assert.strictEqual(said.length, 4)
+      for (const message of said) assert.notInclude(message, "s3cr3t")
+      assert.include(said[0], "give header=Name: value")
+      assert.include(said[2], 'found "extra" after the URL')
+      assert.include(said[3], "u:***@[a.test")
+    }
+  })
 })
 
 describe("UrlList.nameFromContentDisposition", () => {

@@ -58,6 +58,11 @@ const options = {
       "Continue the partial downloads an earlier run left in dest (.NAME.partial), asking for the rest with Range and If-Range (wget's -c); a --session run always does."
     )
   ),
+  contentDisposition: Options.boolean("content-disposition").pipe(
+    Options.withDescription(
+      "Save each file under the name its server gives in Content-Disposition, made safe (wget's --content-disposition); a list's out= still wins, and a name given twice in a run is numbered."
+    )
+  ),
   netrc: Options.boolean("netrc").pipe(
     Options.withDescription(
       "Credentials for each host from ~/.netrc (curl's --netrc); a URL's own user:password comes first."
@@ -205,6 +210,7 @@ export const fetchCommand = Command.make("fetch", { urls, batch: batchOptions, .
         dest: batch.dest,
         onExists: batch.onExists,
         resume: args.resume,
+        contentDisposition: args.contentDisposition,
         onProgress: shown.onProgress
       }
       const policy = { maxPerHost: args.maxPerHost, rate: args.rate }

@@ -3,6 +3,7 @@ import * as Duration from "effect/Duration"
 import type { DownloadError } from "../download/DownloadErrors.js"
 import type { Outcome, Summary } from "../download/Outcome.js"
 import type { Opened } from "../session/Sessions.js"
+import { bytes as formatBytes } from "../terminal/TaskLine.js"
 
 /** Flags (the book's words: `20 flags downloaded.`, `ZZ not found: URL`) or files of a URL list. */
 export interface ReportStyle {
@@ -50,9 +51,10 @@ export const sessionLines = (
 ): ReadonlyArray<string> => {
   const lines: Array<string> = []
   if (opened.resumed) {
-    const { OK, UNCHANGED, ERROR, NOT_FOUND, SKIPPED } = opened.journaled
+    const { OK, UNCHANGED, ERROR, NOT_FOUND, SKIPPED, PARTIAL } = opened.journaled
     const parts = [`${OK + UNCHANGED} done`, `${ERROR} failed`, `${NOT_FOUND} not found`]
     if (SKIPPED > 0) parts.push(`${SKIPPED} skipped`)
+    if (PARTIAL > 0) parts.push(`${PARTIAL} partly downloaded (${formatBytes(opened.kept)} kept)`)
     lines.push(`Resuming session ${opened.source}: ${parts.join(", ")}.`)
   }
   if (asked.retryFailed) {

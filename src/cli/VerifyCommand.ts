@@ -1,7 +1,7 @@
 /**
- * `flags verify --session FILE`: proves a session's files against its journal's sizes and hashes, a line
- * per file (`ok`, `modified`, `missing`, `unknown`), sorted by name, then a summary; any file modified or
- * missing fails the run (exit 1) after the report.
+ * `flags verify --session FILE`: proves a session's files against its journal's sizes and hashes (and
+ * the list's checksums), a line per file (`ok`, `modified`, `missing`, `partial`, `unknown`), sorted by
+ * name, then a summary; any file modified or missing fails the run (exit 1) after the report.
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -55,10 +55,14 @@ export const verifyCommand = Command.make("verify", { session }, (args) =>
     const verification = yield* verify(contents, { exclude })
     for (const file of verification.files) yield* println(fileLine(file))
     const checked = verification.ok + verification.modified + verification.missing
+    const partial =
+      verification.partial === 0
+        ? ""
+        : `; ${plural(verification.partial, "download")} not finished (the next run continues ${verification.partial === 1 ? "it" : "them"})`
     const unknown =
       verification.unknown === 0 ? "" : `; ${plural(verification.unknown, "file")} not in the session`
     yield* println(
-      `${plural(checked, "file")} checked in ${verification.dest}: ${verification.ok} ok, ${verification.modified} modified, ${verification.missing} missing${unknown}`
+      `${plural(checked, "file")} checked in ${verification.dest}: ${verification.ok} ok, ${verification.modified} modified, ${verification.missing} missing${partial}${unknown}`
     )
     if (verification.modified + verification.missing > 0) {
       return yield* new FilesDiffer({ modified: verification.modified, missing: verification.missing })
@@ -66,7 +70,7 @@ export const verifyCommand = Command.make("verify", { session }, (args) =>
   })
 ).pipe(
   Command.withDescription(
-    "Check every file a session saved against the size and SHA-256 its journal recorded: ok, modified, missing; and list the files in dest the session does not know."
+    "Check every file a session saved against the size and SHA-256 its journal recorded, and the list's checksum if it gave one: ok, modified, missing; list the downloads not finished (partial) and the files in dest the session does not know."
   ),
   announced({ name: "verify", endsOnSignal: false })
 )

@@ -9,6 +9,11 @@
  * synchronous hash of a whole 676-flag run costs a few milliseconds, under 5 % of the run.
  */
 import { createHash } from "node:crypto"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 
 /** The SHA-256 of `bytes`, 64 lowercase hex digits. */
 export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex")
@@ -52,3 +57,45 @@ export const digest = (algorithm: ChecksumAlgorithm): Digest => {
     hex: () => hash.digest("hex")
   }
 }
+
+/** A checksum as a list (and a journal) writes it: `sha-256=HEX`. */
+export const format = (checksum: ExpectedChecksum): string => `${checksum.algorithm}=${checksum.hex}`
+
+/** Reads `TYPE=HEX` (`sha-1`, `sha-256`, `sha-512`; hex in any case): the checksum, or what is wrong. */
+export const parse = (text: string): Either.Either<ExpectedChecksum, string> => {
+  const at = text.indexOf("=")
+  const algorithm = text.slice(0, at).toLowerCase()
+  const hex = text.slice(at + 1).toLowerCase()
+  if (at === -1 || !Object.hasOwn(hexLength, algorithm)) {
+    return Either.left("give TYPE=HEX, TYPE one of sha-1, sha-256, sha-512")
+  }
+  const length = hexLength[algorithm as ChecksumAlgorithm]
+  return new RegExp(`^[0-9a-f]{${length}}$`).test(hex)
+    ? Either.right({ algorithm: algorithm as ChecksumAlgorithm, hex })
+    : Either.left(`a ${algorithm} digest is ${length} hex digits`)
+}
+
+/**
+ * The digests of a file's bytes, read as a stream (memory stays flat whatever its size), by
+ * algorithm; none when it cannot be read.
+ */
+export const ofFile = <const A extends ChecksumAlgorithm>(
+  path: string,
+  algorithms: ReadonlyArray<A>
+): Effect.Effect<Option.Option<Readonly<Record<A, string>>>, never, FileSystem.FileSystem> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) => {
+    const digests = algorithms.map((algorithm) => [algorithm, digest(algorithm)] as const)
+    return fs.stream(path).pipe(
+      Stream.runForEach((chunk) =>
+        Effect.sync(() => {
+          for (const [, d] of digests) d.update(chunk)
+        })
+      ),
+      Effect.map(() =>
+        Option.some(
+          Object.fromEntries(digests.map(([algorithm, d]) => [algorithm, d.hex()])) as Record<A, string>
+        )
+      ),
+      Effect.orElseSucceed(() => Option.none())
+    )
+  })

@@ -49,6 +49,20 @@ export const numbered = (name: string, n: number): string => {
   return dot <= 0 ? `${name}-${n}` : `${name.slice(0, dot)}-${n}${name.slice(dot)}`
 }
 
+/**
+ * Names made distinct as they are given: a name given before (in any case: dest may be on a
+ * case-insensitive disk) comes back numbered, `a.zip`, `a-1.zip`, `a-2.zip`.
+ */
+export const distinctNames = (): ((name: string) => string) => {
+  const taken = new Set<string>()
+  return (base) => {
+    let name = base
+    for (let n = 1; taken.has(name.toLowerCase()); n++) name = numbered(base, n)
+    taken.add(name.toLowerCase())
+    return name
+  }
+}
+
 /** What to do when dest already has a file of the name: replace it, leave it (`SKIPPED`), or save under another name. */
 export type OnExists = "overwrite" | "skip" | "rename"
 

@@ -14,7 +14,10 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Path from "@effect/platform/Path"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Checksum from "./Checksum.js"
@@ -33,6 +36,7 @@ import type { Expected } from "./internal/contentTypes.js"
 import { type WriteFailed, writeBody } from "./internal/fileBody.js"
 import * as PartialFile from "./internal/partialFile.js"
 import type * as RequestPhases from "./RequestPhases.js"
+import * as UrlList from "./UrlList.js"
 
 /** One file to fetch into dest. */
 export interface Target {
@@ -53,9 +57,45 @@ export interface Target {
    * (`NotModified`), a 200 replaces it.
    */
   readonly conditions?: Readonly<Record<string, string>> | undefined
+  /**
+   * Takes the name the server gives the file (`Content-Disposition`, made safe; wget's
+   * `--content-disposition`) and says the name to save it under, once it is whole: without it, or
+   * when the server gives none, the file is saved as `name`.
+   */
+  readonly serverName?: ((given: string) => Effect.Effect<string, never, Deps>) | undefined
   /** Told the bytes on disk and the whole length (when known) after each chunk written. */
   readonly onProgress?: ((bytes: number, length: number | undefined) => Effect.Effect<void>) | undefined
+  /**
+   * Told what a later attempt could resume from: every `keptInterval` of Clock time while the body
+   * comes, and once more when the transfer stops short (a failure, an interruption) with bytes kept.
+   */
+  readonly onKept?: ((kept: Kept) => Effect.Effect<void>) | undefined
 }
+
+/** A partial download kept in dest, resumable: its file, its bytes written, and the answer's validators. */
+export interface Kept {
+  /** The partial file's name in dest (`.NAME.partial`). */
+  readonly file: string
+  /** Bytes written to it: a killed process cannot lose them (they are the operating system's). */
+  readonly bytes: number
+  /** The whole file's length, when the server said it. */
+  readonly length: number | undefined
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+}
+
+/** The longest `onKept` waits between two reports while a body comes. */
+export const keptInterval: Duration.Duration = Duration.seconds(2)
+
+/**
+ * The names a partial download of `name` has in dest: its bytes (`.NAME.partial`) and its description
+ * (`.NAME.partial.json`). Neither can be a finished file's name: those never start with a dot.
+ */
+export const partialNames = (name: string): { readonly bytes: string; readonly info: string } =>
+  PartialFile.partialNames(name)
+
+/** Whether a name in dest is a partial download's (its bytes or its description). */
+export const isPartialName = (name: string): boolean => /^\..+\.partial(\.json)?$/.test(name)
 
 /** A file fetched whole into dest. */
 export interface Transferred {
@@ -131,9 +171,34 @@ export const toFile = (
       return { sha256, listed }
     }
     type Digests = ReturnType<typeof digests>
+    // what an attempt could resume from now; none when nothing could be (no bytes, no validator)
+    const kept = (): Kept | undefined =>
+      state.bytes === 0 || validator() === undefined
+        ? undefined
+        : {
+            file: names.bytes,
+            bytes: state.bytes,
+            length: state.info?.length,
+            etag: state.info?.etag,
+            lastModified: state.info?.lastModified
+          }
+    const onKept = target.onKept
+    // set as each body starts: a body done within the interval is never reported
+    let keptAt = 0
+    const intervalMillis = Duration.toMillis(keptInterval)
+    const reportKept = (force: boolean): Effect.Effect<void> =>
+      onKept === undefined
+        ? Effect.void
+        : Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const what = kept()
+            if (what === undefined || (!force && now - keptAt < intervalMillis)) return Effect.void
+            keptAt = now
+            return onKept(what)
+          })
     const onWritten = (length: number | undefined) => (bytes: number) => {
       state.bytes = bytes
-      return target.onProgress === undefined ? Effect.void : target.onProgress(bytes, length)
+      const progress = target.onProgress === undefined ? Effect.void : target.onProgress(bytes, length)
+      return onKept === undefined ? progress : Effect.zipRight(progress, reportKept(false))
     }
     // the bytes on disk, digested again: what an append continues
     const digestOnDisk = (bytes: number) =>
@@ -158,15 +223,18 @@ export const toFile = (
       d: Digests,
       tracker: RequestPhases.PhaseTracker | undefined
     ) =>
-      writeBody(response, {
-        file: partial,
-        append: offset > 0,
-        offset,
-        maxBytes: options.maxBytes,
-        digests: [d.sha256, ...(d.listed === undefined ? [] : [d.listed])],
-        bandwidth: options.bandwidth,
-        tracker,
-        onWritten: onWritten(length)
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        keptAt = now
+        return writeBody(response, {
+          file: partial,
+          append: offset > 0,
+          offset,
+          maxBytes: options.maxBytes,
+          digests: [d.sha256, ...(d.listed === undefined ? [] : [d.listed])],
+          bandwidth: options.bandwidth,
+          tracker,
+          onWritten: onWritten(length)
+        })
       }).pipe(
         Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
         mapOversized(url, options.maxBytes)
@@ -195,8 +263,13 @@ export const toFile = (
           case "Whole":
             return Effect.gen(function* () {
               yield* tooLarge(answer.length)
+              const given =
+                target.serverName === undefined || answer.disposition === undefined
+                  ? undefined
+                  : UrlList.nameFromContentDisposition(answer.disposition)
               const info = {
                 url,
+                ...(given === undefined ? {} : { name: given }),
                 ...(answer.etag === undefined ? {} : { etag: answer.etag }),
                 ...(answer.lastModified === undefined ? {} : { lastModified: answer.lastModified }),
                 ...(answer.length === undefined ? {} : { length: answer.length })
@@ -239,6 +312,9 @@ export const toFile = (
             })
         }
       }
+    ).pipe(
+      // stopped short (failed, interrupted): what is kept, said once more, exactly
+      Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : reportKept(true)))
     )
 
     if ("_tag" in fetched) return fetched
@@ -256,14 +332,17 @@ export const toFile = (
         )
       }
     }
-    const file = path.join(dest, name)
+    const given = state.info?.name
+    const saveAs =
+      given === undefined || target.serverName === undefined ? name : yield* target.serverName(given)
+    const file = path.join(dest, saveAs)
     yield* Effect.mapError(fs.rename(partial, file), (cause: PlatformError.PlatformError) =>
       withoutStack(() => new SaveError({ path: file, cause }))
     )
     yield* Effect.ignore(fs.remove(path.join(dest, names.info)))
     return {
       _tag: "Transferred",
-      file: name,
+      file: saveAs,
       size,
       sha256,
       etag: fetched.etag,

@@ -29,6 +29,8 @@ export interface Outcome {
   /** The server's validators for the file, as it sent them. */
   readonly etag?: string | undefined
   readonly lastModified?: string | undefined
+  /** The list's checksum the saved file matched (`sha-512=HEX`), when the list gave one. */
+  readonly checksum?: string | undefined
   /** Taken from a resumed session's journal without a request: done (its file proved) or not found before. */
   readonly resumed?: boolean | undefined
 }

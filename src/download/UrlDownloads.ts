@@ -8,9 +8,10 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
 import type * as Stream from "effect/Stream"
-import type { OnExists } from "./Destination.js"
+import { distinctNames, type OnExists } from "./Destination.js"
 import type { Batch } from "./DownloadEngine.js"
 import type { DiskFull } from "./DownloadErrors.js"
+import type * as FileTransfer from "./FileTransfer.js"
 import * as HostPolicy from "./HostPolicy.js"
 import type * as HttpGet from "./HttpGet.js"
 import * as Engine from "./internal/engine.js"
@@ -30,6 +31,14 @@ export interface UrlDownloadConfig extends HttpGet.RequestOptions {
   readonly onProgress?:
     | ((url: string, bytes: number, length: number | undefined) => Effect.Effect<void>)
     | undefined
+  /**
+   * Save each file under the name its server gives (`Content-Disposition`, made safe; wget's
+   * `--content-disposition`) when the list gave it no `out=`; names the run has saved already are
+   * numbered (`a-1.zip`).
+   */
+  readonly contentDisposition?: boolean | undefined
+  /** Hears what a download keeps in dest to resume from, as it comes and when it stops short. */
+  readonly onKept?: ((url: string, kept: FileTransfer.Kept) => Effect.Effect<void>) | undefined
 }
 
 const basic = (credentials: Credentials) =>
@@ -61,6 +70,7 @@ const jobsOf = (items: Iterable<UrlItem>): Iterable<Job.Job<never>> => ({
         name: name(item, parsed),
         host: HostPolicy.hostOfUrl(parsed),
         span: { name: "UrlDownloads.download", attributes: { url: item.url } },
+        named: item.out !== undefined,
         mirrors: item.mirrors,
         checksum: item.checksum,
         headers:
@@ -77,7 +87,12 @@ const settingsOf = (config: UrlDownloadConfig, options: UrlDownloadOptions) =>
     {
       ...config,
       onExists: config.onExists ?? "overwrite",
-      toDisk: { resume: config.resume ?? false, onProgress: config.onProgress }
+      toDisk: {
+        resume: config.resume ?? false,
+        onProgress: config.onProgress,
+        onKept: config.onKept,
+        serverNames: config.contentDisposition === true ? distinctNames() : undefined
+      }
     },
     { ...options, policy: options.policy ?? {} }
   ] as const

@@ -8,8 +8,8 @@
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import { type ChecksumAlgorithm, type ExpectedChecksum, hexLength } from "./Checksum.js"
-import { numbered, safeFileName } from "./Destination.js"
+import { type ExpectedChecksum, parse as parseChecksum } from "./Checksum.js"
+import { distinctNames, safeFileName } from "./Destination.js"
 
 /** A user and password for a URL's host (from its userinfo, or a netrc file). */
 export interface Credentials {
@@ -62,16 +62,20 @@ export const parseHeader = (text: string): readonly [name: string, value: string
     : [name.toLowerCase(), text.slice(colon + 1).trim()]
 }
 
+/** A URL's text as it may be shown: its password, if any, replaced by `***`. */
+const withoutCredentials = (text: string): string => text.replace(/(\/\/[^/@:\s]*:)[^/@\s]*@/, "$1***@")
+
 /** A URL of the list: http or https, its credentials apart. */
 const parseUrl = (
   text: string
 ): Either.Either<{ readonly url: string; readonly credentials?: Credentials | undefined }, string> => {
-  if (!looksLikeUrl(text)) return Either.left(`not a URL (it needs http:// or https://): ${text}`)
+  if (!looksLikeUrl(text))
+    return Either.left(`not a URL (it needs http:// or https://): ${withoutCredentials(text)}`)
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    return Either.left(`not a URL: ${text}`)
+    return Either.left(`not a URL: ${withoutCredentials(text)}`)
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return Either.left(`only http and https URLs are downloaded, not ${url.protocol}`)
@@ -108,22 +112,18 @@ const applyOption = (draft: Draft, name: OptionName, value: string): string | un
       return undefined
     case "checksum": {
       if (draft.checksum !== undefined) return "checksum= given twice"
-      const at = value.indexOf("=")
-      const algorithm = value.slice(0, at).toLowerCase()
-      const hex = value.slice(at + 1).toLowerCase()
-      if (at === -1 || !(algorithm in hexLength)) {
-        return `checksum=${value}: give TYPE=HEX, TYPE one of sha-1, sha-256, sha-512`
-      }
-      const length = hexLength[algorithm as ChecksumAlgorithm]
-      if (!new RegExp(`^[0-9a-f]{${length}}$`).test(hex)) {
-        return `checksum=${value}: a ${algorithm} digest is ${length} hex digits`
-      }
-      draft.checksum = { algorithm: algorithm as ChecksumAlgorithm, hex }
-      return undefined
+      return Either.match(parseChecksum(value), {
+        onLeft: (problem) => `checksum=${value}: ${problem}`,
+        onRight: (checksum) => {
+          draft.checksum = checksum
+          return undefined
+        }
+      })
     }
     case "header": {
       const header = parseHeader(value)
-      if (header === undefined) return `header=${value}: give header=Name: value`
+      // the value is never echoed: it may be a token
+      if (header === undefined) return "header= needs a name, a colon and a value: give header=Name: value"
       draft.headers = { ...draft.headers, [header[0]]: header[1] }
       return undefined
     }
@@ -185,7 +185,7 @@ const parseUrlLine = (trimmed: string): Either.Either<Draft, string> => {
       continue
     }
     return Either.left(
-      `a URL cannot contain spaces; mirrors of the file follow it after tabs, then out=NAME, checksum=TYPE=HEX, header=Name: value: ${trimmed}`
+      `a URL cannot contain spaces; mirrors of the file follow it after tabs, then out=NAME, checksum=TYPE=HEX, header=Name: value (found ${JSON.stringify(withoutCredentials(token.text))} after the URL)`
     )
   }
   return Either.right(draft)
@@ -278,14 +278,8 @@ export const nameFromUrl = (url: string | URL): string => {
  * way on every run. `parsed` is the item's URL parsed already, if it is.
  */
 export const namer = (): ((item: UrlItem, parsed?: URL) => string) => {
-  const taken = new Set<string>()
-  return (item, parsed) => {
-    const base = item.out ?? nameFromUrl(parsed ?? item.url)
-    let name = base
-    for (let n = 1; taken.has(name.toLowerCase()); n++) name = numbered(base, n)
-    taken.add(name.toLowerCase())
-    return name
-  }
+  const distinct = distinctNames()
+  return (item, parsed) => distinct(item.out ?? nameFromUrl(parsed ?? item.url))
 }
 
 /**

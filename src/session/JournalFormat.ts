@@ -12,11 +12,15 @@ import { type Status as OutcomeStatus, statuses } from "../download/Outcome.js"
 /** The journal format this version writes and reads. */
 export const version = 1
 
-/** How an item ended, as journaled: the downloader's `Outcome.Status`. */
-export const Status = Schema.Literal(...statuses)
+/**
+ * How an item ended, as journaled: the downloader's `Outcome.Status`, or `PARTIAL`: not ended yet, its
+ * body stopped short (or still coming) with `size` bytes kept in `file` (`.NAME.partial` in dest) for
+ * a later run to continue.
+ */
+export const Status = Schema.Literal(...statuses, "PARTIAL")
 
 /** How an item ended, as journaled. */
-export type Status = OutcomeStatus
+export type Status = OutcomeStatus | "PARTIAL"
 
 // exact optionals: absent keys stay absent (and decode a third faster than `Schema.optional`, measured)
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
@@ -40,6 +44,8 @@ export const Entry = Schema.Struct({
   mtime: opt(Schema.Number),
   /** Why, for `ERROR`. */
   error: opt(Schema.String),
+  /** The list's checksum the file matched (`sha-512=HEX`), when the list gave one. */
+  checksum: opt(Schema.String.pipe(Schema.pattern(/^sha-(1|256|512)=[0-9a-f]+$/))),
   /** When it ended: Clock milliseconds. */
   at: Schema.Number
 })
@@ -58,6 +64,7 @@ export interface EntryInput {
   readonly lastModified?: string | undefined
   readonly mtime?: number | undefined
   readonly error?: string | undefined
+  readonly checksum?: string | undefined
 }
 
 /** What a session is for: a code or URL, and for a URL the file name it was given (`out=`). */
@@ -130,7 +137,16 @@ export const headerLine = (header: Header, at: number): string =>
 /** The entry `input` stamped with `at`, its `undefined` fields left out (as an `Entry` has them). */
 export const stamp = (input: EntryInput, at: number): Record<string, unknown> => {
   const entry: Record<string, unknown> = { id: input.id, status: input.status }
-  for (const key of ["file", "size", "sha256", "etag", "lastModified", "mtime", "error"] as const) {
+  for (const key of [
+    "file",
+    "size",
+    "sha256",
+    "etag",
+    "lastModified",
+    "mtime",
+    "error",
+    "checksum"
+  ] as const) {
     if (input[key] !== undefined) entry[key] = input[key]
   }
   entry.at = at

@@ -8,7 +8,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { sha256Hex } from "../download/Checksum.js"
+import * as Checksum from "../download/Checksum.js"
 import type { Entry } from "./JournalFormat.js"
 
 /** How a run resumes its session. */
@@ -34,6 +34,8 @@ export interface OnDisk {
 export type Reason =
   /** Not journaled: never started, or in flight when the run was stopped. */
   | "new"
+  /** Stopped mid-body with bytes kept in dest (`PARTIAL`): continued from them. */
+  | "partial"
   | "failed"
   /** Done, but the file's size or hash is no longer the journal's. */
   | "modified"
@@ -100,6 +102,7 @@ export const decide = (
     return options.recheckMissing ? run("recheck") : { _tag: "NotFound", entry }
   if (options.retryFailed) return { _tag: "LeftOut", entry }
   if (entry === undefined) return run("new")
+  if (entry.status === "PARTIAL") return run("partial")
   if (entry.status === "SKIPPED") return run("skipped")
   if (!isProven(entry)) return run("unproven")
   if (disk === undefined) return run("missing")
@@ -127,11 +130,11 @@ const stateOf = (fs: FileSystem.FileSystem, path: string): Effect.Effect<OnDisk 
 export const fileState = (path: string): Effect.Effect<Option.Option<OnDisk>, never, FileSystem.FileSystem> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => Effect.map(stateOf(fs, path), Option.fromNullable))
 
-/** The SHA-256 of a file's bytes; none when it cannot be read. */
+/** The SHA-256 of a file's bytes, read as a stream; none when it cannot be read. */
 export const hashFile = (path: string): Effect.Effect<Option.Option<string>, never, FileSystem.FileSystem> =>
-  Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFile(path)).pipe(
-    Effect.map((bytes) => Option.some(sha256Hex(bytes))),
-    Effect.orElseSucceed(() => Option.none())
+  Effect.map(
+    Checksum.ofFile(path, ["sha-256"]),
+    Option.map((digests) => digests["sha-256"])
   )
 
 const checkWith = (
@@ -149,7 +152,7 @@ const checkWith = (
   return Effect.flatMap(stateOf(fs, path), (disk) =>
     disk === undefined || !needsHash(entry, disk)
       ? Effect.succeed(decide(entry, disk, options))
-      : Effect.map(Effect.option(Effect.map(fs.readFile(path), sha256Hex)), (hash) =>
+      : Effect.map(Effect.provideService(hashFile(path), FileSystem.FileSystem, fs), (hash) =>
           decide(entry, { ...disk, sha256: Option.getOrUndefined(hash) }, options)
         )
   )
@@ -172,7 +175,7 @@ export interface Plan {
    * not found), then the done ones, whose files `check` looks at as the run goes.
    */
   readonly order: ReadonlyArray<number>
-  /** Items a `retryFailed` run leaves as they are: done, skipped, never journaled, or not found. */
+  /** Items a `retryFailed` run leaves as they are: done, skipped, never journaled or partial, or not found. */
   readonly leftOut: number
 }
 

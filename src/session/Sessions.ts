@@ -15,6 +15,7 @@ import { type DestinationError, removeLeftovers } from "../download/Destination.
 import * as DownloadEngine from "../download/DownloadEngine.js"
 import { type DiskFull, FlagNotFound } from "../download/DownloadErrors.js"
 import * as Downloader from "../download/Downloader.js"
+import type * as FileTransfer from "../download/FileTransfer.js"
 import { type Outcome, type Saved, type Summary, summarize } from "../download/Outcome.js"
 import * as UrlDownloads from "../download/UrlDownloads.js"
 import type { UrlItem } from "../download/UrlList.js"
@@ -47,6 +48,8 @@ export interface Opened {
   readonly resumed: boolean
   /** The items journaled before, by their last status. */
   readonly journaled: Readonly<Record<Entry["status"], number>>
+  /** Bytes the `PARTIAL` items have kept in dest, as journaled: what a resume need not ask for again. */
+  readonly kept: number
   /** Items this run takes up: all of them, or with `retryFailed` the failed ones. */
   readonly items: number
   /** Items `retryFailed` leaves as they are. */
@@ -73,10 +76,26 @@ const resumeOptions = (session: SessionOptions): Resume.ResumeOptions => ({
 })
 
 const countStatuses = (previous: ReadonlyMap<string, Entry>) => {
-  const counts = { OK: 0, NOT_FOUND: 0, ERROR: 0, SKIPPED: 0, UNCHANGED: 0 }
+  const counts = { OK: 0, NOT_FOUND: 0, ERROR: 0, SKIPPED: 0, UNCHANGED: 0, PARTIAL: 0 }
   for (const entry of previous.values()) counts[entry.status]++
   return counts
 }
+
+const keptBytes = (previous: ReadonlyMap<string, Entry>) => {
+  let bytes = 0
+  for (const entry of previous.values()) if (entry.status === "PARTIAL") bytes += entry.size ?? 0
+  return bytes
+}
+
+/** The entry of a partial download kept in dest, as it goes and when it stops short. */
+const keptEntry = (id: string, kept: FileTransfer.Kept): EntryInput => ({
+  id,
+  status: "PARTIAL",
+  file: kept.file,
+  size: kept.bytes,
+  etag: kept.etag,
+  lastModified: kept.lastModified
+})
 
 /** The entry journaling an outcome; none for one resumed (its entry is there already). */
 const entryOf = <R>(
@@ -94,7 +113,8 @@ const entryOf = <R>(
       sha256: outcome.sha256,
       etag: outcome.etag,
       lastModified: outcome.lastModified,
-      mtime: at
+      mtime: at,
+      checksum: outcome.checksum
     }))
   }
   if (status === "ERROR") return Effect.succeed({ id, status, error: outcome.error?.message })
@@ -180,6 +200,7 @@ export const run = <R>(
           source: journal.source,
           resumed: opened.resumed,
           journaled: countStatuses(opened.previous),
+          kept: keptBytes(opened.previous),
           items: order.length,
           leftOut,
           leftovers
@@ -197,9 +218,22 @@ export const run = <R>(
         Effect.map(Resume.check(opened.previous.get(job.id), resume, config.dest), (decision) =>
           preparation(job, decision)
         )
+      // a body streamed to disk journals what it keeps as it comes; a journal that cannot be written
+      // stops the run at the item's outcome, which is appended the same way
+      const toDisk =
+        config.toDisk === undefined
+          ? undefined
+          : {
+              ...config.toDisk,
+              onKept: (id: string, kept: FileTransfer.Kept) =>
+                Effect.zipRight(
+                  Effect.ignore(opened.append(keptEntry(id, kept))),
+                  config.toDisk?.onKept?.(id, kept) ?? Effect.void
+                )
+            }
       yield* DownloadEngine.run(
         order.map((i) => jobs[i] as DownloadEngine.Job<R>),
-        { ...config, hash: true, prepare },
+        { ...config, hash: true, prepare, toDisk },
         {
           ...options,
           emit: (outcome, index) => {

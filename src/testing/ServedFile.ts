@@ -17,6 +17,8 @@ export interface Version {
   readonly etag?: string
   /** Sent as `Last-Modified` (an HTTP date). */
   readonly lastModified?: string
+  /** Sent as `Content-Disposition` (`attachment; filename="a.zip"`). */
+  readonly disposition?: string
 }
 
 /** How the file is served. */
@@ -93,7 +95,8 @@ export const make = (
     const ifRange = request.headers["if-range"]
     const validators = {
       ...(version.etag === undefined ? {} : { etag: version.etag }),
-      ...(version.lastModified === undefined ? {} : { "last-modified": version.lastModified })
+      ...(version.lastModified === undefined ? {} : { "last-modified": version.lastModified }),
+      ...(version.disposition === undefined ? {} : { "content-disposition": version.disposition })
     }
     // RFC 9110 §13.2.2: a failed If-Range, like no Range, means the whole body
     const asked: ByteRange | "unsatisfiable" | undefined =

@@ -8,6 +8,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import * as Bandwidth from "../Bandwidth.js"
 import type { PhaseTracker } from "../RequestPhases.js"
@@ -59,29 +60,31 @@ export const writeBody = (
           fs.open(options.file, { flag: options.append ? "a" : "w" }),
           (error): WriteFailed => ({ _tag: "WriteFailed", error })
         ),
-        (file) =>
-          response.stream.pipe(
+        (file) => {
+          const writeChunk = (chunk: Uint8Array): Effect.Effect<void, Oversized | WriteFailed> => {
+            if (maxBytes !== undefined && size + chunk.length > maxBytes) return Effect.fail(oversized)
+            tracker?.progress()
+            const written = Effect.mapError(
+              file.writeAll(chunk),
+              (error): WriteFailed => ({ _tag: "WriteFailed", error })
+            ).pipe(
+              Effect.tap(() => {
+                // hashed once written: the digest is of what the file holds
+                for (const digest of digests) digest.update(chunk)
+                size += chunk.length
+                return onWritten === undefined ? Effect.void : onWritten(size)
+              })
+            )
+            return paced
+              ? Effect.zipRight(waitForBandwidth(bandwidth, chunk.length, tracker), written)
+              : written
+          }
+          return response.stream.pipe(
             Stream.mapError((error): HttpClientError.ResponseError | Oversized | WriteFailed => error),
-            Stream.runForEach((chunk): Effect.Effect<void, Oversized | WriteFailed> => {
-              if (maxBytes !== undefined && size + chunk.length > maxBytes) return Effect.fail(oversized)
-              tracker?.progress()
-              const written = Effect.mapError(
-                file.writeAll(chunk),
-                (error): WriteFailed => ({ _tag: "WriteFailed", error })
-              ).pipe(
-                Effect.tap(() => {
-                  // hashed once written: the digest is of what the file holds
-                  for (const digest of digests) digest.update(chunk)
-                  size += chunk.length
-                  return onWritten === undefined ? Effect.void : onWritten(size)
-                })
-              )
-              return paced
-                ? Effect.zipRight(waitForBandwidth(bandwidth, chunk.length, tracker), written)
-                : written
-            }),
+            Stream.run(Sink.forEach(writeChunk)),
             Effect.map(() => size)
           )
+        }
       )
     )
   })

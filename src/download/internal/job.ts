@@ -9,8 +9,7 @@ import * as Path from "@effect/platform/Path"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
-import type * as Checksum from "../Checksum.js"
-import { sha256Hex } from "../Checksum.js"
+import * as Checksum from "../Checksum.js"
 import { numbered, type OnExists, saveFile } from "../Destination.js"
 import { type DownloadError, HttpStatusError } from "../DownloadErrors.js"
 import * as DownloadMetrics from "../DownloadMetrics.js"
@@ -38,6 +37,8 @@ export interface Job<R = never> {
   readonly checksum?: Checksum.ExpectedChecksum | undefined
   /** Headers of this job's requests to `url` only (its credentials among them). */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The list named its file (`out=`): a name the server gives does not replace it. */
+  readonly named?: boolean | undefined
 }
 
 /**
@@ -65,7 +66,8 @@ export interface EngineConfig extends HttpGet.RequestOptions {
   /**
    * Bodies go to disk as they arrive, any size, resumable (`FileTransfer`), not into memory: with
    * `resume`, a partial download left in dest by an earlier run is continued; `onProgress` hears each
-   * job's bytes on disk and its whole length, when known.
+   * job's bytes on disk and its whole length, when known; `onKept`, what a stopped job leaves to resume
+   * (`FileTransfer.Target.onKept`); `serverNames`, the names servers give files.
    */
   readonly toDisk?:
     | {
@@ -73,6 +75,13 @@ export interface EngineConfig extends HttpGet.RequestOptions {
         readonly onProgress?:
           | ((id: string, bytes: number, length: number | undefined) => Effect.Effect<void>)
           | undefined
+        readonly onKept?: ((id: string, kept: FileTransfer.Kept) => Effect.Effect<void>) | undefined
+        /**
+         * With it, a file is saved under the name its server gives (`Content-Disposition`) unless the
+         * job is `named`: this says the name, given the server's (made safe), numbering a name this run
+         * has saved already.
+         */
+        readonly serverNames?: ((given: string) => string) | undefined
       }
     | undefined
   /** Decides each job before it is requested (default: a download). */
@@ -134,7 +143,7 @@ const savedOutcome = (
   status: "OK",
   file,
   size: body.length,
-  sha256: hash ? sha256Hex(body) : undefined,
+  sha256: hash ? Checksum.sha256Hex(body) : undefined,
   etag: received.etag,
   lastModified: received.lastModified
 })
@@ -148,7 +157,15 @@ const transfer = <R>(
   conditions?: Readonly<Record<string, string>>
 ) => {
   const urls = [job.url, ...(job.mirrors ?? [])]
-  const onProgress = toDisk.onProgress
+  const { onProgress, onKept, serverNames } = toDisk
+  // a file saved before keeps its name when asked for again (`conditions`)
+  const serverName =
+    serverNames === undefined || job.named === true || conditions !== undefined
+      ? undefined
+      : (given: string) => {
+          const chosen = serverNames(given)
+          return config.onExists === "rename" ? freeName(config.dest, chosen) : Effect.succeed(chosen)
+        }
   const from = (
     i: number
   ): Effect.Effect<FileTransfer.Transferred | FileTransfer.NotModified, FileTransfer.TransferError, Deps> => {
@@ -165,7 +182,9 @@ const transfer = <R>(
         checksum: job.checksum,
         conditions,
         onProgress:
-          onProgress === undefined ? undefined : (bytes, length) => onProgress(job.id, bytes, length)
+          onProgress === undefined ? undefined : (bytes, length) => onProgress(job.id, bytes, length),
+        onKept: onKept === undefined ? undefined : (kept) => onKept(job.id, kept),
+        serverName
       },
       config
     ).pipe(HttpGet.withinMaxTime(url, config))
@@ -181,14 +200,19 @@ const transfer = <R>(
   return from(0)
 }
 
-const transferredOutcome = (id: string, done: FileTransfer.Transferred, hash: boolean): Outcome => ({
-  id,
+const transferredOutcome = (
+  job: { readonly id: string; readonly checksum?: Checksum.ExpectedChecksum | undefined },
+  done: FileTransfer.Transferred,
+  hash: boolean
+): Outcome => ({
+  id: job.id,
   status: "OK",
   file: done.file,
   size: done.size,
   sha256: hash ? done.sha256 : undefined,
   etag: done.etag,
-  lastModified: done.lastModified
+  lastModified: done.lastModified,
+  checksum: job.checksum === undefined ? undefined : Checksum.format(job.checksum)
 })
 
 /** Requests the job, saves its body honouring `onExists`. */
@@ -238,12 +262,16 @@ const freshToDisk = <R>(job: Job<R>, config: EngineConfig, toDisk: NonNullable<E
 
 /** A streamed job's outcome; a 304 here answers conditions the run's own headers asked (`-H`), not ours. */
 const outcomeOf = (
-  job: { readonly id: string; readonly url: string },
+  job: {
+    readonly id: string
+    readonly url: string
+    readonly checksum?: Checksum.ExpectedChecksum | undefined
+  },
   done: FileTransfer.Transferred | FileTransfer.NotModified,
   config: EngineConfig
 ): Outcome =>
   done._tag === "Transferred"
-    ? transferredOutcome(job.id, done, config.hash === true)
+    ? transferredOutcome(job, done, config.hash === true)
     : {
         id: job.id,
         status: "ERROR",
@@ -277,7 +305,7 @@ const revalidate = <R>(
               etag: done.etag ?? saved.etag,
               lastModified: done.lastModified ?? saved.lastModified
             }
-          : transferredOutcome(job.id, done, config.hash === true)
+          : transferredOutcome(job, done, config.hash === true)
     )
   }
   return HttpGet.getReceived(job.url, config, job.expected, conditions).pipe(

@@ -20,7 +20,9 @@ export const PartialInfo = Schema.Struct({
   etag: Schema.optional(Schema.String),
   lastModified: Schema.optional(Schema.String),
   /** The whole file's length, when the server said it. */
-  length: Schema.optional(Schema.Number)
+  length: Schema.optional(Schema.Number),
+  /** The file's name as the server gave it (`Content-Disposition`), made safe. */
+  name: Schema.optional(Schema.String)
 })
 export type PartialInfo = typeof PartialInfo.Type
 

@@ -165,6 +165,8 @@ export type Ranged =
       readonly etag: string | undefined
       readonly lastModified: string | undefined
       readonly length: number | undefined
+      /** The answer's `Content-Disposition`, as sent. */
+      readonly disposition: string | undefined
     }
   | {
       readonly _tag: "Rest"
@@ -240,7 +242,8 @@ export const requestRanged = <A, E, R>(
             response,
             etag: received.etag,
             lastModified: received["last-modified"],
-            length: lengthOf(received["content-length"])
+            length: lengthOf(received["content-length"]),
+            disposition: received["content-disposition"]
           })
         }
         if (status === 206) {
