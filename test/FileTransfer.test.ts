@@ -6,7 +6,7 @@
  * the save's failure, not the server's. The final SHA-256 is always the whole file's.
  */
 import { createHash } from "node:crypto"
-import type * as FileSystem from "@effect/platform/FileSystem"
+import * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Path from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
@@ -15,10 +15,12 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as FileTransfer from "../src/download/FileTransfer.js"
 import { defaultRequestOptions } from "../src/download/HttpGet.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
+import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
 import * as ServedFile from "../src/testing/ServedFile.js"
 
 const bytesOf = (size: number, seed: number) => {
@@ -329,5 +331,82 @@ describe("FileTransfer.toFile", () => {
         if (Exit.isSuccess(ignored))
           assert.strictEqual(ignored.value.file, "big.bin", "not asked: the name is ours")
       })
+  )
+
+  it.effect(
+    "a body that ends short of its length without an error (any client) is broken, and goes on from there",
+    () =>
+      Effect.gen(function* () {
+        const served = ServedFile.make(v1)
+        // the first answer promises 300,000 bytes and ends, quietly, after 100,000
+        const http = MemoryHttpClient.make((url, attempt, request) =>
+          attempt === 0
+            ? {
+                status: 200,
+                headers: {
+                  "content-type": "application/octet-stream",
+                  "content-length": "300000",
+                  etag: '"v1"'
+                },
+                chunks: [{ after: 0, bytes: v1.bytes.subarray(0, 100_000) }]
+              }
+            : served.answer(url, attempt, request)
+        )
+        const fs = freshDisk()
+        const exit = yield* run(http, fs, FileTransfer.toFile(target, { ...options, retries: 1 }))
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.sha256, sha256(v1.bytes))
+        assert.deepStrictEqual(
+          served.served.map((s) => [s.status, s.range]),
+          [[206, "bytes=100000-"]]
+        )
+        const once = yield* run(
+          MemoryHttpClient.make(() => ({
+            status: 200,
+            headers: { "content-type": "application/octet-stream", "content-length": "300000", etag: '"v1"' },
+            chunks: [{ after: 0, bytes: v1.bytes.subarray(0, 100_000) }]
+          })),
+          freshDisk(),
+          FileTransfer.toFile(target, options)
+        )
+        assert.isTrue(Exit.isFailure(once))
+        assert.include(String(once), "the body ended after 100000 of 300000 bytes")
+      })
+  )
+
+  it.effect("what was kept is hashed before the rest is asked for: no answer waits on the disk", () =>
+    Effect.gen(function* () {
+      const fs = freshDisk()
+      const stopped = yield* run(
+        ServedFile.client(v1, { breakAt: 150_000 }),
+        fs,
+        FileTransfer.toFile(target, options)
+      )
+      assert.isTrue(Exit.isFailure(stopped))
+      const events: Array<string> = []
+      const served = ServedFile.make(v1)
+      const http = MemoryHttpClient.make((url, attempt, request) => {
+        events.push(`request ${request.headers.range}`)
+        return served.answer(url, attempt, request)
+      })
+      const reading = {
+        layer: Layer.effect(
+          FileSystem.FileSystem,
+          Effect.map(Effect.provide(FileSystem.FileSystem, fs.layer), (files) => ({
+            ...files,
+            stream: (path: string, streamOptions?: FileSystem.StreamOptions) =>
+              Stream.unwrap(
+                Effect.sync(() => {
+                  events.push(`read ${path}`)
+                  return files.stream(path, streamOptions)
+                })
+              )
+          }))
+        )
+      }
+      const resumed = yield* run(http, { ...fs, layer: reading.layer }, FileTransfer.toFile(target, options))
+      assert.isTrue(Exit.isSuccess(resumed), String(resumed))
+      assert.deepStrictEqual(events, ["read /dest/.big.bin.partial", "request bytes=150000-"])
+    })
   )
 })

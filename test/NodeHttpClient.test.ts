@@ -93,6 +93,26 @@ describe("the CLI's node:http HttpClient", () => {
     }).pipe(Effect.provide(CliHttpClient.layer))
   )
 
+  it.scoped("a body given up before it was read fails as incomplete: it never ends as if whole", () =>
+    Effect.gen(function* () {
+      const { url } = yield* serve((_, response) => {
+        response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": 1_000_000 })
+        // a fifth of it, and then nothing: the rest never comes
+        response.write(Buffer.alloc(200_000, 7))
+      })
+      const client = yield* HttpClient.HttpClient
+      const response = yield* client.get(`${url}/big.bin`)
+      // as a phase timeout does while the body waits: the request (and its answer) destroyed
+      ;(response as unknown as { readonly source: Http.IncomingMessage }).source.destroy()
+      const read = yield* Effect.either(Stream.runFold(response.stream, 0, (n, chunk) => n + chunk.length))
+      assert.isTrue(Either.isLeft(read), `read ${JSON.stringify(read)}`)
+      if (Either.isLeft(read)) {
+        assert.strictEqual(read.left._tag, "ResponseError")
+        assert.include(String(read.left.cause), "of 1000000 bytes")
+      }
+    }).pipe(Effect.provide(CliHttpClient.layer))
+  )
+
   it.scoped("keeps connections alive: sequential requests share one socket", () =>
     Effect.gen(function* () {
       const { url, seen } = yield* serve((_, response) => {

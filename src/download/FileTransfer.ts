@@ -121,7 +121,8 @@ export type TransferError = RequestError | ChecksumMismatch | SaveError | DiskFu
 
 type Deps = FileSystem.FileSystem | Path.Path
 
-const restart = (url: string, reason: string) =>
+/** A transfer that cannot go on as it is: the next attempt (if `retries` allows) takes it from what is kept. */
+const broken = (url: string, reason: string) =>
   withoutStack(() => new TransportError({ url, reason, cause: undefined }))
 
 /**
@@ -142,8 +143,22 @@ export const toFile = (
     const saveError = (cause: unknown) => withoutStack(() => new SaveError({ path: partial, cause }))
     const written = (failure: WriteFailed) => diskFullOf(partial, failure.error) ?? saveError(failure.error)
 
-    // what is on disk for this file, kept up to date as attempts write
-    const state: { bytes: number; info: PartialInfoState } = { bytes: 0, info: undefined }
+    const digests = () => {
+      const sha256 = Checksum.digest("sha-256")
+      const listed =
+        target.checksum === undefined || target.checksum.algorithm === "sha-256"
+          ? undefined
+          : Checksum.digest(target.checksum.algorithm)
+      return { sha256, listed }
+    }
+    type Digests = ReturnType<typeof digests>
+    // what is on disk for this file, kept up to date as attempts write; `digests` have taken exactly
+    // its `bytes` (none until they are needed), so an attempt that goes on need not hash them again
+    const state: { bytes: number; info: PartialInfoState; digests: Digests | undefined } = {
+      bytes: 0,
+      info: undefined,
+      digests: undefined
+    }
     if (target.resume ?? true) {
       const found = yield* PartialFile.find(dest, name, url)
       if (Option.isSome(found)) {
@@ -155,6 +170,11 @@ export const toFile = (
     }
     const resumedFrom = state.bytes
     const validator = () => (state.info === undefined ? undefined : PartialFile.ifRangeOf(state.info))
+    const forget = () => {
+      state.bytes = 0
+      state.info = undefined
+      state.digests = undefined
+    }
 
     const headers = Effect.sync(() => {
       const since = validator()
@@ -162,15 +182,6 @@ export const toFile = (
         ? { ...target.headers, range: `bytes=${state.bytes}-`, "if-range": since }
         : { ...target.headers, ...target.conditions }
     })
-    const digests = () => {
-      const sha256 = Checksum.digest("sha-256")
-      const listed =
-        target.checksum === undefined || target.checksum.algorithm === "sha-256"
-          ? undefined
-          : Checksum.digest(target.checksum.algorithm)
-      return { sha256, listed }
-    }
-    type Digests = ReturnType<typeof digests>
     // what an attempt could resume from now; none when nothing could be (no bytes, no validator)
     const kept = (): Kept | undefined =>
       state.bytes === 0 || validator() === undefined
@@ -201,7 +212,7 @@ export const toFile = (
       return onKept === undefined ? progress : Effect.zipRight(progress, reportKept(false))
     }
     // the bytes on disk, digested again: what an append continues
-    const digestOnDisk = (bytes: number) =>
+    const digestOnDisk = (bytes: number): Effect.Effect<Digests, SaveError, FileSystem.FileSystem> =>
       Effect.gen(function* () {
         const d = digests()
         yield* fs.stream(partial, { bytesToRead: BigInt(bytes) }).pipe(
@@ -215,7 +226,8 @@ export const toFile = (
         )
         return d
       })
-    // a body into the partial file: from its start (a 200), or appended after `offset` bytes (a 206)
+    // a body into the partial file: from its start (a 200), or appended after `offset` bytes (a 206);
+    // a body that ends short of the whole `length` is a broken transfer, whatever the client said
     const write = (
       response: HttpClientResponse.HttpClientResponse,
       offset: number,
@@ -223,9 +235,11 @@ export const toFile = (
       d: Digests,
       tracker: RequestPhases.PhaseTracker | undefined
     ) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        keptAt = now
-        return writeBody(response, {
+      Effect.gen(function* () {
+        // a write cut short (a full disk) may have left part of a chunk past what was counted
+        if (offset > 0) yield* Effect.mapError(fs.truncate(partial, offset), saveError)
+        keptAt = yield* Clock.currentTimeMillis
+        yield* writeBody(response, {
           file: partial,
           append: offset > 0,
           offset,
@@ -234,15 +248,22 @@ export const toFile = (
           bandwidth: options.bandwidth,
           tracker,
           onWritten: onWritten(length)
-        })
-      }).pipe(
-        Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
-        mapOversized(url, options.maxBytes)
-      )
+        }).pipe(
+          Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
+          mapOversized(url, options.maxBytes)
+        )
+        if (length !== undefined && state.bytes !== length) {
+          return yield* broken(url, `the body ended after ${state.bytes} of ${length} bytes`)
+        }
+      })
     const tooLarge = (length: number | undefined) =>
       length !== undefined && length > options.maxBytes
         ? Effect.fail(withoutStack(() => new BodyTooLarge({ url, limit: options.maxBytes })))
         : Effect.void
+
+    // what is kept is hashed before any request, so that no answer waits on the disk meanwhile (a
+    // gigabyte takes seconds: longer than a phase's timeout)
+    if (state.bytes > 0 && validator() !== undefined) state.digests = yield* digestOnDisk(state.bytes)
 
     const fetched = yield* HttpGet.getRanged(
       url,
@@ -279,22 +300,24 @@ export const toFile = (
               state.info = info
               state.bytes = 0
               const d = digests()
+              state.digests = d
               yield* write(answer.response, 0, answer.length, d, tracker)
               return { digests: d, etag: answer.etag, lastModified: answer.lastModified }
             })
           case "Rest":
             return Effect.gen(function* () {
               if (answer.start !== state.bytes) {
+                const asked = state.bytes
                 yield* PartialFile.remove(dest, name)
-                state.bytes = 0
-                state.info = undefined
-                return yield* restart(
+                forget()
+                return yield* broken(
                   url,
-                  `the server sent bytes from ${answer.start}, not ${state.bytes}: starting again`
+                  `the server sent bytes from ${answer.start}, not ${asked}: starting again`
                 )
               }
               yield* tooLarge(answer.length)
-              const d = yield* digestOnDisk(state.bytes)
+              const d = state.digests ?? (yield* digestOnDisk(state.bytes))
+              state.digests = d
               yield* write(answer.response, state.bytes, answer.length, d, tracker)
               return { digests: d, etag: state.info?.etag, lastModified: state.info?.lastModified }
             })
@@ -302,13 +325,12 @@ export const toFile = (
             return Effect.gen(function* () {
               if (answer.length !== undefined && answer.length === state.bytes && state.bytes > 0) {
                 // the range began at the end: what is on disk is the whole file
-                const d = yield* digestOnDisk(state.bytes)
+                const d = state.digests ?? (yield* digestOnDisk(state.bytes))
                 return { digests: d, etag: state.info?.etag, lastModified: state.info?.lastModified }
               }
               yield* PartialFile.remove(dest, name)
-              state.bytes = 0
-              state.info = undefined
-              return yield* restart(url, "the range asked is past the file's end: starting again")
+              forget()
+              return yield* broken(url, "the range asked is past the file's end: starting again")
             })
         }
       }

@@ -11,6 +11,7 @@ import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import type { PhaseTracker } from "../../download/RequestPhases.js"
 
 /** A body that ended before its `Content-Length`: the connection closed mid-transfer. */
@@ -168,9 +169,25 @@ export class NodeClientResponse extends Inspectable.Class implements HttpClientR
     )
   }
   get stream() {
+    const source = this.source
+    let received = 0
+    // a body given up before it was read (the request destroyed by a timeout, say) ends without an
+    // error in Node's stream: only `complete` tells it from a whole one
+    const whole = Stream.suspend(() => {
+      if (source.complete) return Stream.empty
+      const declared = Number(source.headers["content-length"])
+      const expected = Number.isFinite(declared) ? declared : undefined
+      return Stream.fail(this.decodeError(new IncompleteBody(received, expected)))
+    })
     return NodeStream.fromReadable<HttpClientError.ResponseError, Uint8Array>(
-      () => this.source,
+      () => source,
       (cause) => this.decodeError(cause)
+    ).pipe(
+      Stream.mapChunks((chunk) => {
+        for (const bytes of chunk) received += bytes.length
+        return chunk
+      }),
+      Stream.concat(whole)
     )
   }
   override toJSON() {
