@@ -409,4 +409,23 @@ describe("FileTransfer.toFile", () => {
       assert.deepStrictEqual(events, ["read /dest/.big.bin.partial", "request bytes=150000-"])
     })
   )
+
+  it.effect("empty pieces of a body are nothing to write (a write of 0 bytes would fail)", () =>
+    Effect.gen(function* () {
+      const fs = freshDisk()
+      const http = MemoryHttpClient.make(() => ({
+        status: 200,
+        headers: { "content-type": "application/octet-stream", etag: '"v1"' },
+        chunks: [
+          { after: 0, bytes: new Uint8Array(0) },
+          { after: 0, bytes: v1.bytes.subarray(0, 1000) },
+          { after: 0, bytes: new Uint8Array(0) },
+          { after: 0, bytes: v1.bytes.subarray(1000) }
+        ]
+      }))
+      const exit = yield* run(http, fs, FileTransfer.toFile(target, options))
+      assert.isTrue(Exit.isSuccess(exit), String(exit))
+      assert.deepStrictEqual(fs.state.files.get("/dest/big.bin"), v1.bytes)
+    })
+  )
 })

@@ -1,5 +1,6 @@
 // One huge file (issue 21): `flags fetch` of a 1 GiB file from nginx on the loopback, against curl
-// fetching the same file, A B A B, medians of wall time, and flags' peak RSS. nginx is started here,
+// fetching the same file and against the floor (node:http piped to disk and hashed, nothing else),
+// A B A B, medians of wall time, and flags' peak RSS. nginx is started here,
 // as the current user with a folder of its own; without nginx (or curl) the scenario says so and is
 // skipped. `node scripts/bench/huge-file.mjs` alone (after `npm run build`), or `hugeFileScenario`
 // from bench.mjs. BENCH_RUNS (default 5) rounds; BENCH_HUGE_MIB (default 1024) the size.
@@ -113,6 +114,8 @@ export const hugeFileScenario = async ({ bin, runs, row, f2 }) => {
   const nginx = await startNginx(site)
   const flagsRuns = []
   const curlRuns = []
+  const floorRuns = []
+  const floor = join(import.meta.dirname, "stream-floor.mjs")
   try {
     for (let i = 0; i < runs; i++) {
       const flagsDest = tempDir("bench-huge-flags")
@@ -131,6 +134,19 @@ export const hugeFileScenario = async ({ bin, runs, row, f2 }) => {
         flagsRuns.push(result)
       } finally {
         rmSync(flagsDest, { recursive: true, force: true })
+      }
+      const floorDest = tempDir("bench-huge-floor")
+      try {
+        const result = await timed(process.execPath, [
+          floor,
+          `${nginx.url}/huge.bin`,
+          join(floorDest, "huge.bin")
+        ])
+        if (result.code !== 0 || result.stdout.trim() !== sha)
+          throw new Error(`the floor failed: ${result.stderr}`)
+        floorRuns.push(result)
+      } finally {
+        rmSync(floorDest, { recursive: true, force: true })
       }
       const curlDest = tempDir("bench-huge-curl")
       try {
@@ -153,9 +169,22 @@ export const hugeFileScenario = async ({ bin, runs, row, f2 }) => {
   }
   const flagsWall = median(flagsRuns.map((r) => r.wall))
   const curlWall = median(curlRuns.map((r) => r.wall))
+  const floorWall = median(floorRuns.map((r) => r.wall))
   const label = `${size / MiB} MiB`
   row(`11. one ${label} file from nginx: flags fetch (wall)`, `${f2(flagsWall)} s`, "—", undefined)
   row(`11. one ${label} file from nginx: curl (wall)`, `${f2(curlWall)} s`, "—", undefined)
+  row(
+    `11. one ${label} file from nginx: node:http piped to disk and hashed, the floor (wall)`,
+    `${f2(floorWall)} s (${f2(floorWall / curlWall)}× curl)`,
+    "—",
+    undefined
+  )
+  row(
+    `11. one ${label} file from nginx: flags / the floor, wall`,
+    `${f2(flagsWall / floorWall)}×`,
+    "—",
+    undefined
+  )
   row(
     `11. one ${label} file from nginx: flags / curl, wall`,
     `${f2(flagsWall / curlWall)}×`,

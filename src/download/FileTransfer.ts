@@ -14,6 +14,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Path from "@effect/platform/Path"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -249,6 +250,14 @@ export const toFile = (
           tracker,
           onWritten: onWritten(length)
         }).pipe(
+          // the digests are good for a next attempt only after the answer's failure (see `writeBody`)
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              if (Exit.isFailure(exit) && !Option.exists(Cause.failureOption(exit.cause), isResponseError)) {
+                state.digests = undefined
+              }
+            })
+          ),
           Effect.catchTag("WriteFailed", (failure) => Effect.fail(written(failure))),
           mapOversized(url, options.maxBytes)
         )
@@ -374,6 +383,8 @@ export const toFile = (
   })
 
 type PartialInfoState = PartialFile.PartialInfo | undefined
+
+const isResponseError = (error: { readonly _tag: string }) => error._tag === "ResponseError"
 
 const mapOversized =
   (url: string, maxBytes: number) =>

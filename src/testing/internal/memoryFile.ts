@@ -4,7 +4,7 @@
  * growing buffer shared by every handle on the file (an inode), so writing a body in chunks costs what
  * a disk would, not a copy of the whole file per chunk.
  */
-import type * as PlatformError from "@effect/platform/Error"
+import * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -95,17 +95,28 @@ export const makeFile = (disk: Disk, inode: Inode, fd: number, flag: FileSystem.
   )
   const write = (method: "write" | "writeAll", bytes: Uint8Array) =>
     guarded(method, writable, () =>
-      Effect.zipRight(
-        slowly,
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const at = append ? inode.length : position
-          const written = writeAt(disk, inode, at, bytes, now)
-          if (!append) position = at + written
-          // a short write (what fitted) is the kernel's answer; the next one is ENOSPC, which writeAll meets
-          const refused = method === "write" ? written === 0 && bytes.length > 0 : written < bytes.length
-          return refused ? Effect.fail(diskFull(disk.full, method, fd)) : Effect.succeed(written)
-        })
-      )
+      // NodeFileSystem's writeAll of nothing: the write returns 0 bytes, which it takes as a failure
+      method === "writeAll" && bytes.length === 0
+        ? Effect.fail(
+            new PlatformError.SystemError({
+              module: "FileSystem",
+              method: "writeAll",
+              reason: "WriteZero",
+              pathOrDescriptor: fd,
+              description: "write returned 0 bytes written"
+            })
+          )
+        : Effect.zipRight(
+            slowly,
+            Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              const at = append ? inode.length : position
+              const written = writeAt(disk, inode, at, bytes, now)
+              if (!append) position = at + written
+              // a short write (what fitted) is the kernel's answer; the next one is ENOSPC, which writeAll meets
+              const refused = method === "write" ? written === 0 && bytes.length > 0 : written < bytes.length
+              return refused ? Effect.fail(diskFull(disk.full, method, fd)) : Effect.succeed(written)
+            })
+          )
     )
   const file: FileSystem.File = {
     [FileSystem.FileTypeId]: FileSystem.FileTypeId,
