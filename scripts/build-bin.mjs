@@ -3,7 +3,7 @@
 // dist/bin.js the loader that runs it through V8's code cache (scripts/bin-loader.js), dist/prime-worker.js
 // the worker threads' entry point. A training run
 // (a download from the embedded server) leaves the cache of the functions a download compiles.
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -87,12 +87,20 @@ const help = Object.fromEntries(
 )
 writeAtomically("dist/help.json", `${JSON.stringify({ bundle: hash, help })}\n`)
 
+// the training run compiles what a download runs; its downloads need not all succeed (on a busy machine
+// the embedded server may be slow to answer: exit 1, the cache written all the same), but it must run
 const dest = mkdtempSync(join(tmpdir(), "effect-flags-training-"))
 try {
-  execFileSync(process.execPath, ["dist/bin.js", "download", "-e", "-m", "50", "--json", "-d", dest], {
-    env: { ...process.env, FLAGS_CODE_CACHE: "write" },
-    stdio: "ignore"
-  })
+  const training = spawnSync(
+    process.execPath,
+    ["dist/bin.js", "download", "-e", "-m", "50", "--timeout", "60", "--json", "-d", dest],
+    { env: { ...process.env, FLAGS_CODE_CACHE: "write" }, encoding: "utf8" }
+  )
+  if (training.status !== 0 && training.status !== 1) {
+    throw new Error(
+      `the training download ended with ${training.status ?? training.signal}: ${training.stderr}`
+    )
+  }
 } finally {
   rmSync(dest, { recursive: true, force: true })
 }
