@@ -14,6 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
@@ -87,14 +88,16 @@ const fileLabel = (id: string) => {
   }
 }
 
+const isDiskFull = (exit: Exit.Exit<unknown, unknown>) =>
+  Exit.isFailure(exit) &&
+  Option.exists(
+    Cause.failureOption(exit.cause),
+    (error) => (error as { _tag?: unknown })?._tag === "DiskFull"
+  )
+
 /** The batch was cut short: interrupted, or stopped by a full disk. What finished is still reported. */
 const cutShort = (exit: Exit.Exit<unknown, unknown>) =>
-  Exit.isFailure(exit) &&
-  (Cause.isInterruptedOnly(exit.cause) ||
-    Option.exists(
-      Cause.failureOption(exit.cause),
-      (error) => (error as { _tag?: unknown })?._tag === "DiskFull"
-    ))
+  Exit.isFailure(exit) && (Cause.isInterruptedOnly(exit.cause) || isDiskFull(exit))
 
 /**
  * Prints the initial report, prepares dest and puts a bar on a renderer of `ProgressTerminal`, for the
@@ -139,6 +142,10 @@ export const open = (
     const rendered = yield* Layer.buildWithScope(Progress.layer(options.renderer), scope)
     const renderer = Context.get(rendered, Renderer.Renderer)
     const bar = yield* Scope.extend(renderer.task("", { total: header.total }), scope)
+    // a full disk has its one line from the bin: the bar ends as cut short (⚠ 3/10), not with the message
+    yield* Scope.addFinalizerExit(scope, (exit) =>
+      isDiskFull(exit) ? bar.end(Exit.interrupt(FiberId.none)) : Effect.void
+    )
     // -v lines stand above the bar when both share the terminal; elsewhere they are stdout's, as the book's
     const stdoutIsTTY = yield* terminal.isTTY
     const verboseLine = options.json || !(renderer.output.mode === "live" && stdoutIsTTY) ? say : renderer.log
