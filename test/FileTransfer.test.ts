@@ -22,20 +22,12 @@ import { defaultRequestOptions } from "../src/download/HttpGet.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 import * as MemoryHttpClient from "../src/testing/MemoryHttpClient.js"
 import * as ServedFile from "../src/testing/ServedFile.js"
+import { seededBytes } from "./support/bigFile.js"
 
-const bytesOf = (size: number, seed: number) => {
-  const bytes = new Uint8Array(size)
-  let x = seed
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    bytes[i] = x >>> 24
-  }
-  return bytes
-}
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
-const v1 = { bytes: bytesOf(300_000, 1), etag: '"v1"' }
-const v2 = { bytes: bytesOf(280_000, 2), etag: '"v2"' }
+const v1 = { bytes: seededBytes(300_000, 1), etag: '"v1"' }
+const v2 = { bytes: seededBytes(280_000, 2), etag: '"v2"' }
 const target = { url: "http://files.test/big.bin", dest: "/dest", name: "big.bin" }
 const options = { ...defaultRequestOptions, maxBytes: Number.POSITIVE_INFINITY }
 

@@ -19,19 +19,11 @@ import * as Sessions from "../src/session/Sessions.js"
 import { verify } from "../src/session/Verify.js"
 import * as MemoryFileSystem from "../src/testing/MemoryFileSystem.js"
 import * as ServedFile from "../src/testing/ServedFile.js"
+import { seededBytes } from "./support/bigFile.js"
 
-const bytesOf = (size: number, seed: number) => {
-  const bytes = new Uint8Array(size)
-  let x = seed
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    bytes[i] = x >>> 24
-  }
-  return bytes
-}
 const digest = (algorithm: string, bytes: Uint8Array) => createHash(algorithm).update(bytes).digest("hex")
 
-const file = { bytes: bytesOf(1_000_000, 7), etag: '"big-1"' }
+const file = { bytes: seededBytes(1_000_000, 7), etag: '"big-1"' }
 const sha512 = digest("sha512", file.bytes)
 const items: ReadonlyArray<UrlItem> = [
   { url: "http://files.test/big.bin", checksum: { algorithm: "sha-512", hex: sha512 } }

@@ -96,7 +96,7 @@ export const partialNames = (name: string): { readonly bytes: string; readonly i
   PartialFile.partialNames(name)
 
 /** Whether a name in dest is a partial download's (its bytes or its description). */
-export const isPartialName = (name: string): boolean => /^\..+\.partial(\.json)?$/.test(name)
+export const isPartialName = (name: string): boolean => PartialFile.isPartialName(name)
 
 /** A file fetched whole into dest. */
 export interface Transferred {
@@ -227,6 +227,10 @@ export const toFile = (
         )
         return d
       })
+    // the digests of what is on disk now: those kept up to date, or the bytes read again
+    const digestsSoFar = Effect.suspend(() =>
+      state.digests === undefined ? digestOnDisk(state.bytes) : Effect.succeed(state.digests)
+    )
     // a body into the partial file: from its start (a 200), or appended after `offset` bytes (a 206);
     // a body that ends short of the whole `length` is a broken transfer, whatever the client said
     const write = (
@@ -272,7 +276,8 @@ export const toFile = (
 
     // what is kept is hashed before any request, so that no answer waits on the disk meanwhile (a
     // gigabyte takes seconds: longer than a phase's timeout)
-    if (state.bytes > 0 && validator() !== undefined) state.digests = yield* digestOnDisk(state.bytes)
+    // (a partial found has a validator: `PartialFile.find` keeps no other)
+    if (state.bytes > 0) state.digests = yield* digestOnDisk(state.bytes)
 
     const fetched = yield* HttpGet.getRanged(
       url,
@@ -325,7 +330,7 @@ export const toFile = (
                 )
               }
               yield* tooLarge(answer.length)
-              const d = state.digests ?? (yield* digestOnDisk(state.bytes))
+              const d = yield* digestsSoFar
               state.digests = d
               yield* write(answer.response, state.bytes, answer.length, d, tracker)
               return { digests: d, etag: state.info?.etag, lastModified: state.info?.lastModified }
@@ -334,7 +339,7 @@ export const toFile = (
             return Effect.gen(function* () {
               if (answer.length !== undefined && answer.length === state.bytes && state.bytes > 0) {
                 // the range began at the end: what is on disk is the whole file
-                const d = state.digests ?? (yield* digestOnDisk(state.bytes))
+                const d = yield* digestsSoFar
                 return { digests: d, etag: state.info?.etag, lastModified: state.info?.lastModified }
               }
               yield* PartialFile.remove(dest, name)

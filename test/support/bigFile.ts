@@ -55,3 +55,14 @@ export const sha256File = (path: string): Promise<string> =>
       .on("error", reject)
       .on("end", () => resolve(hash.digest("hex")))
   })
+
+/** `size` bytes, the same for the same `seed` (a linear congruential generator): bodies for the fakes. */
+export const seededBytes = (size: number, seed: number): Uint8Array => {
+  const bytes = new Uint8Array(size)
+  let x = seed
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0
+    bytes[i] = x >>> 24
+  }
+  return bytes
+}

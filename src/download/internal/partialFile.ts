@@ -34,6 +34,9 @@ export const partialNames = (name: string) => ({
   info: `.${name}.partial.json`
 })
 
+/** Whether a name in dest is a partial download's (its bytes or its description). */
+export const isPartialName = (name: string): boolean => /^\..+\.partial(\.json)?$/.test(name)
+
 /** The validator a resumed request sends as `If-Range`: a strong `ETag`, else `Last-Modified`; none, no resume. */
 export const ifRangeOf = (info: PartialInfo): string | undefined => {
   if (info.etag !== undefined && !info.etag.startsWith("W/")) return info.etag
