@@ -12,14 +12,6 @@ const processes = [
   "test/Soak.test.ts",
   "test/DownloadScreen.test.ts"
 ]
-/**
- * The book's servers with a listen backlog of 5: once their accept queue is full, a connect or a request
- * waits in the kernel's retransmissions (1, 3, 7 … s; up to the client's 130 s now and then, in 3 of 30
- * runs even here). Beside the other files that came more often: they run once all the rest is done,
- * their four tests side by side.
- */
-const peers = ["test/BookPeers.e2e.test.ts"]
-
 /** The package's entry points besides the root, each a folder of src/ with its index.ts. */
 const entries = ["download", "node", "primes", "server", "session", "terminal", "testing"]
 const source = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url))
@@ -67,11 +59,9 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { ...shared, name: "processes", pool: "forks", include: processes, exclude: peers }
-      },
-      {
-        resolve: { alias },
-        test: { ...shared, name: "peers", pool: "forks", include: peers, sequence: { groupOrder: 1 } }
+        // the book's servers (a listen backlog of 5) among them: once ran last and alone, while a burst
+        // of connects overflowed their accept queue; the client's window of connections keeps it short
+        test: { ...shared, name: "processes", pool: "forks", include: processes }
       }
     ]
   }

@@ -20,6 +20,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -108,25 +109,54 @@ const send = (
   }
   return Effect.clockWith((clock) => {
     const host = agentFor(agents, url.right)
-    // a free keep-alive socket is used at once; a new connection waits its turn (see connectionPacing)
-    const wait = host.free ? 0 : pacing.wait(host.name, clock.unsafeCurrentTimeMillis())
-    const sent = sendNow(agents, request, url.right, (lesson) =>
-      pacing.learn(host.name, lesson, clock.unsafeCurrentTimeMillis())
-    )
-    if (wait === 0) return sent
-    // the wait for a turn is this client's own queue, as httpx's pool and the book's semaphore are: no
-    // phase of the request runs out meanwhile (with 100 queued against a slow host, turns came seconds
-    // apart and answers that came in milliseconds were reported as timeouts, measured)
+    const now = () => clock.unsafeCurrentTimeMillis()
+    const learn = (lesson: ConnectionPacing.Lesson) => pacing.learn(host.name, lesson, now())
+    // a free keep-alive socket is used at once
+    if (host.free) return sendNow(agents, request, url.right, learn)
+    // a new connection waits for a slot in the host's window, a handshake and its turn (connectionPacing)
+    const slots = pacing.slots(host.name, now())
     return Effect.withFiberRuntime((fiber) => {
+      // the wait is this client's own queue, as httpx's pool and the book's semaphore are: no phase of
+      // the request runs out meanwhile (with 100 queued against a slow host, turns came seconds apart and
+      // answers that came in milliseconds were reported as timeouts, measured)
       const tracker = trackerOf(fiber)
-      tracker?.queue()
-      return Effect.zipRight(
-        clock.sleep(Duration.millis(wait)),
-        Effect.suspend(() => {
-          tracker?.enter("connect")
-          return sent
-        })
-      )
+      let queued = false
+      const queue = () => {
+        if (queued) return
+        queued = true
+        tracker?.queue()
+      }
+      // a host that closes every connection: its window may be full (the slot is taken just below)
+      if (slots !== undefined) queue()
+      let started = now()
+      const turnThenSend = (connected: (() => void) | undefined) =>
+        Effect.zipRight(
+          Effect.suspend(() => {
+            const wait = pacing.wait(host.name, now())
+            if (wait === 0) return Effect.void
+            queue()
+            return clock.sleep(Duration.millis(wait))
+          }),
+          Effect.suspend(() => {
+            started = now()
+            if (queued) tracker?.enter("connect")
+            return sendNow(agents, request, url.right, learn, connected)
+          })
+        )
+      const sent = Effect.suspend(() => pacing.handshake(host.name, now(), queue, turnThenSend))
+      const ended = (exit: Exit.Exit<unknown, unknown>, slotted: boolean) => {
+        const at = now()
+        const took = Exit.isInterrupted(exit) ? undefined : at - started
+        return pacing.ended(host.name, took, at, { answered: Exit.isSuccess(exit), slotted })
+      }
+      return slots === undefined
+        ? // counted, so that a host found to close connections knows how many are out
+          Effect.acquireUseRelease(
+            Effect.sync(() => pacing.unslotted(host.name, now())),
+            () => sent,
+            (_, exit) => ended(exit, false)
+          )
+        : slots.withPermits(1)(Effect.onExit(sent, (exit) => ended(exit, true)))
     })
   })
 }
@@ -155,6 +185,7 @@ const sendNow = (
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
   learn: (lesson: ConnectionPacing.Lesson) => void,
+  connected?: () => void,
   onStaleSocket: "resend" | "fail" = "resend"
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.withFiberRuntime((fiber) => {
@@ -166,12 +197,18 @@ const sendNow = (
           ? Https.request(url, { ...options, agent: agents.https })
           : Http.request(url, { ...options, agent: agents.http })
       if (tracker !== undefined) trackPhases(nodeRequest, tracker)
+      if (connected !== undefined) {
+        nodeRequest.once("socket", (socket) => {
+          if (socket.connecting) socket.once("connect", connected)
+          else connected()
+        })
+      }
       const onError = (cause: unknown) =>
         resume(
           onStaleSocket === "resend" && closedUnderIt(nodeRequest, request.method, cause)
             ? Effect.zipRight(
                 Effect.sync(() => dropIdleSockets(agents, url)),
-                sendNow(agents, request, url, learn, "fail")
+                sendNow(agents, request, url, learn, undefined, "fail")
               )
             : Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
         )
@@ -179,9 +216,9 @@ const sendNow = (
       nodeRequest.once("response", (source: Http.IncomingMessage) => {
         nodeRequest.off("error", onError)
         const connection = source.headers.connection?.toLowerCase()
-        if (connection === "close" || (source.httpVersion === "1.0" && connection !== "keep-alive")) {
-          learn({ closes: true })
-        }
+        learn({
+          closes: connection === "close" || (source.httpVersion === "1.0" && connection !== "keep-alive")
+        })
         // a failure after the answer began belongs to the body: its reader reports it
         nodeRequest.on("error", () => {})
         source.on("error", () => {})
