@@ -72,7 +72,7 @@ describe("the pacing of new connections to a host", () => {
   )
 
   it.effect(
-    "a host not known yet: at most 6 connects unfinished; an established one gives its handshake back",
+    "a host not known yet: 6 connects unfinished at first; an established one gives its handshake back, and one more",
     () =>
       Effect.gen(function* () {
         const pacing = ConnectionPacing.make()
@@ -102,7 +102,8 @@ describe("the pacing of new connections to a host", () => {
         assert.deepStrictEqual(seen, { inside: ConnectionPacing.windows.handshakes, full: 3 })
         yield* Deferred.succeed(gates[0] as Deferred.Deferred<void>, undefined)
         yield* settle
-        assert.strictEqual(seen.inside, 7)
+        // its handshake and one more: 7 connects may now be unfinished, beside the one established
+        assert.strictEqual(seen.inside, 8)
       })
   )
 

@@ -9,11 +9,14 @@
  * - **A gap.** New connections to one host start apart: 1 ms (no slower against a keep-alive server,
  *   measured); 2 ms to a host that closes every connection (each request is then a new connect; against
  *   `http.server` 4 ms made the gap the bottleneck, and 1 ms or none overflowed its queue sometimes).
- * - **Few handshakes at once.** While a host is not known to keep connections alive, at most 6 of its
- *   connects may be unfinished. A SYN the host's kernel took is answered within a round trip; one it
- *   dropped leaves the connect unfinished until it is sent again, so a full queue stops new connects
+ * - **Few handshakes at once.** While a host is not known to keep connections alive, a limited number
+ *   of its connects may be unfinished: 6 at first, one more for each that completes (TCP's slow start).
+ *   A SYN the host's kernel took is answered within a round trip; one it dropped leaves the connect
+ *   unfinished until it is sent again, so a full queue stops new connects and the limit's growth,
  *   instead of filling up with more that will wait. A keep-alive host's first answer lifts this (its
- *   later requests mostly reuse sockets; a far host's many handshakes at once are no queue's doing).
+ *   later requests mostly reuse sockets). A fixed 6 overflowed `http.server`'s queue least, but a
+ *   busy process sees each completed connect a turn of its event loop late, so 194 requests to a
+ *   keep-alive server answering in 0.5 s took 0.3 s longer (`npm run bench`, scenarios 2 and 10).
  * - **A window.** A host known to close every connection has at most `window` new connections
  *   unanswered at once: 6 (a backlog of 5 holds 6, and a connection leaves the queue before it is
  *   answered), plus what its quickest answer says the gap lets through meanwhile (a far host's round
@@ -58,6 +61,8 @@ interface HostPace {
   handshakes: Effect.Semaphore | undefined
   /** how many of `handshakes` are taken */
   handshaking: number
+  /** how many `handshakes` holds */
+  handshakeLimit: number
 }
 
 /** What a request taught about its host. */
@@ -88,7 +93,8 @@ export const make = () => {
         window: windows.least,
         best: Number.POSITIVE_INFINITY,
         handshakes: Effect.unsafeMakeSemaphore(windows.handshakes),
-        handshaking: 0
+        handshaking: 0,
+        handshakeLimit: windows.handshakes
       }
       hosts.set(host, pace)
       // bounded: a long list of hosts forgets the oldest
@@ -123,19 +129,28 @@ export const make = () => {
       const pace = paceOf(host, now)
       const handshakes = pace.handshakes
       if (handshakes === undefined) return send(undefined)
-      if (pace.handshaking >= windows.handshakes) full()
+      if (pace.handshaking >= pace.handshakeLimit) full()
       return Effect.uninterruptibleMask((restore) =>
         Effect.flatMap(restore(handshakes.take(1)), () => {
           pace.handshaking++
           let held = true
-          const giveBack = () => {
+          const giveBack = (established: boolean) => {
             if (!held) return
             held = false
             pace.handshaking--
             // from a socket's event as well as from the fiber: the semaphore wakes its waiters either way
             Effect.runSync(handshakes.release(1))
+            // one more for each connection established, as TCP's slow start: the limit doubles each
+            // round of handshakes while the host takes them, and stops growing once SYNs are dropped
+            if (established) {
+              pace.handshakeLimit++
+              Effect.runSync(handshakes.resize(pace.handshakeLimit))
+            }
           }
-          return Effect.ensuring(restore(send(giveBack)), Effect.sync(giveBack))
+          return Effect.ensuring(
+            restore(send(() => giveBack(true))),
+            Effect.sync(() => giveBack(false))
+          )
         })
       )
     },
