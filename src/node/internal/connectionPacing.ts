@@ -47,17 +47,13 @@ export const windows = {
 interface HostPace {
   next: number
   gap: number
-  /** what the host's answers said of its connections */
-  connections: "unknown" | "kept" | "closed"
   /** new connections unanswered that took no slot (opened before the host was known to close them) */
   unslotted: number
-  /** at most `window` new connections unanswered; only once the host is known to close them */
+  /** at most `windowFor(best)` new connections unanswered; set once the host is known to close them */
   slots: Effect.Semaphore | undefined
-  /** the window's size */
-  window: number
   /** the quickest answer on a new connection, in ms */
   best: number
-  /** unfinished connects; undefined once the host is known to keep connections alive */
+  /** unfinished connects; undefined once an answer kept its connection alive (and none closed it first) */
   handshakes: Effect.Semaphore | undefined
   /** how many of `handshakes` are taken */
   handshaking: number
@@ -76,7 +72,7 @@ const windowFor = (best: number) =>
   windows.least + (Number.isFinite(best) ? Math.ceil(best / gaps.closingHost) : 0)
 
 /** The slots a window leaves beside the connections that took none. */
-const permits = (pace: HostPace) => pace.window - pace.unslotted
+const permits = (pace: HostPace) => windowFor(pace.best) - pace.unslotted
 
 /** The pacing of one client's new connections, by host (the agent's name for it). */
 export const make = () => {
@@ -87,10 +83,8 @@ export const make = () => {
       pace = {
         next: now,
         gap: gaps.first,
-        connections: "unknown",
         unslotted: 0,
         slots: undefined,
-        window: windows.least,
         best: Number.POSITIVE_INFINITY,
         handshakes: Effect.unsafeMakeSemaphore(windows.handshakes),
         handshaking: 0,
@@ -157,7 +151,7 @@ export const make = () => {
     /** The window of `host`, if it has one. */
     window: (host: string, now: number): number | undefined => {
       const pace = paceOf(host, now)
-      return pace.slots === undefined ? undefined : pace.window
+      return pace.slots === undefined ? undefined : windowFor(pace.best)
     },
     /** A new connection to `host` starts without a slot. */
     unslotted: (host: string, now: number): void => {
@@ -166,12 +160,11 @@ export const make = () => {
     /** A request's lesson about `host`. */
     learn: (host: string, lesson: Lesson, now: number): void => {
       const pace = paceOf(host, now)
-      if (lesson.closes === true && pace.connections !== "closed") {
-        pace.connections = "closed"
+      // known to close connections: it has slots; known to keep them alive: it has no handshakes left
+      if (lesson.closes === true && pace.slots === undefined) {
         pace.gap = gaps.closingHost
         pace.slots = Effect.unsafeMakeSemaphore(permits(pace))
-      } else if (lesson.closes === false && pace.connections === "unknown") {
-        pace.connections = "kept"
+      } else if (lesson.closes === false && pace.slots === undefined) {
         // the connects under way still give back their handshakes; no later one takes any
         pace.handshakes = undefined
       }
@@ -192,8 +185,7 @@ export const make = () => {
       if (!slotted) pace.unslotted--
       if (answered && took !== undefined) pace.best = Math.min(pace.best, took)
       if (pace.slots === undefined) return Effect.void
-      pace.window = windowFor(pace.best)
-      // a connection that held no slot, ending, leaves one more for the window
+      // a quicker answer widens the window; a connection that held no slot, ending, leaves one more for the window
       return permits(pace) === before ? Effect.void : pace.slots.resize(permits(pace))
     }
   }
